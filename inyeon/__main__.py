@@ -1,0 +1,5 @@
+import sys
+
+from inyeon.cli import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""Writing the audit log (every write) and the access log (every view or export of personal data).
+
+Only these two functions create log rows; nothing in the application changes or deletes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from inyeon.core.models import AccessLog, AuditLog, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    ip = request.META.get("REMOTE_ADDR")
+    return ip or None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of `fields`, as JSON-safe plain values (foreign keys as ids)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        out[name] = _plain(getattr(instance, attname))
+    return out
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {k: [old.get(k), new[k]] for k in new if old.get(k) != new[k]}
+
+
+def audit(
+    *,
+    actor: User | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    changes: Mapping[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditLog:
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_username() if actor is not None and actor.pk else "system",
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        changes=dict(changes or {}),
+        ip=ip,
+    )
+
+
+def log_access(
+    *,
+    actor: User | None,
+    action: str,
+    subject_type: str,
+    subject_ids: Iterable[int],
+    ip: str | None = None,
+    detail: str = "",
+) -> AccessLog | None:
+    ids = list(subject_ids)
+    if not ids and action != AccessLog.Action.EXPORT:
+        return None
+    return AccessLog.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_username() if actor is not None and actor.pk else "system",
+        ip=ip,
+        action=action,
+        subject_type=subject_type,
+        subject_ids=ids,
+        detail=detail[:255],
+    )

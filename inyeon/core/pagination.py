@@ -1,0 +1,62 @@
+"""Keyset (cursor) pagination: stable, index-friendly, no COUNT(*) on the hot path."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+T = TypeVar("T", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, dt.datetime | dt.date) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError({"cursor": _("The cursor is not valid; start from the first page.")}) from None
+    if not isinstance(values, list) or len(values) != 2:
+        raise ValidationError({"cursor": _("The cursor is not valid; start from the first page.")})
+    return values
+
+
+def keyset_page(queryset: models.QuerySet[T], *, sort: str, cursor: str | None, limit: int) -> Page[T]:
+    """One page of `queryset` ordered by `sort` (a field, '-' for descending) then id.
+
+    The model's `sort` field must not be null. Datetimes are compared in ISO form after parsing.
+    """
+    descending = sort.startswith("-")
+    field = sort.lstrip("-")
+    if cursor:
+        value, last_id = _decode(cursor)
+        model_field = queryset.model._meta.get_field(field)
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        op = "lt" if descending else "gt"
+        queryset = queryset.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id}))
+    order = [sort, "-id" if descending else "id"]
+    rows = list(queryset.order_by(*order)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode([getattr(last, field), last.pk])
+    return Page(items=rows, next_cursor=next_cursor)

@@ -1,0 +1,87 @@
+"""The one place that decides who may see which customer record.
+
+Every selector in every app calls `visible()` on its base queryset; views, API, search, exports and
+jobs read only through selectors. Deny by default: an unknown role, an inactive or anonymous user
+sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from inyeon.core.models import RecordShare, Team, User
+from inyeon.core.roles import PII_ROLES, ROLE_SCOPE, WRITE_ROLES, Scope
+
+M = TypeVar("M", bound=models.Model)
+
+
+def team_subtree_ids(team_id: int | None) -> list[int]:
+    if team_id is None:
+        return []
+    root = Team.objects.filter(pk=team_id).values_list("path", flat=True).first()
+    if root is None:
+        return []
+    return list(Team.objects.filter(path__startswith=root).values_list("pk", flat=True))
+
+
+def scope_of(user: User | None) -> Scope | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Scope.ALL
+    return ROLE_SCOPE.get(user.role)
+
+
+def visible(user: User | None, queryset: models.QuerySet[M], *, record_type: str) -> models.QuerySet[M]:
+    """Narrow `queryset` (of an `OwnedRecord` model) to what `user` may see."""
+    scope = scope_of(user)
+    if scope is None or user is None:
+        return queryset.none()
+    if scope == Scope.ALL:
+        return queryset
+    shared = RecordShare.objects.filter(user=user, record_type=record_type).values("record_id")
+    if scope == Scope.TEAM_TREE:
+        teams = team_subtree_ids(user.team_id)
+        return queryset.filter(Q(team_id__in=teams) | Q(owner=user) | Q(pk__in=shared))
+    return queryset.filter(Q(owner=user) | Q(pk__in=shared))
+
+
+def can_see_pii(user: User | None) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in PII_ROLES
+
+
+def can_write(user: User | None) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in WRITE_ROLES
+
+
+def can_assign_to_others(user: User) -> bool:
+    """Whether `user` may set a record's owner to somebody else (reps own what they create)."""
+    scope = scope_of(user)
+    return scope in (Scope.ALL, Scope.TEAM_TREE) and can_write(user)
+
+
+def assignable_users(user: User) -> models.QuerySet[User]:
+    """The users `user` may make the owner of a record."""
+    scope = scope_of(user)
+    active = User.objects.filter(is_active=True)
+    if scope == Scope.ALL:
+        return active
+    if scope == Scope.TEAM_TREE:
+        return active.filter(Q(team_id__in=team_subtree_ids(user.team_id)) | Q(pk=user.pk))
+    return active.filter(pk=user.pk)
+
+
+def is_admin(user: User | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == "admin")
+    )

@@ -1,0 +1,67 @@
+"""What a user is shown of a contact's personal data, and the access log of what they saw.
+
+HTML, JSON, search results and exports all present personal data through `present_pii`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from inyeon.core.audit import log_access
+from inyeon.core.models import User
+from inyeon.core.phones import format_phone
+from inyeon.core.pii import mask_birth_date, mask_email, mask_phone, mask_text
+from inyeon.core.visibility import can_see_pii
+from inyeon.customers.models import Contact
+
+
+@dataclass(frozen=True)
+class ContactPII:
+    email: str
+    phone: str
+    emails: list[str]
+    phones: list[str]
+    birth_date: str
+    addresses: list[str]
+    masked: bool
+
+
+def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> ContactPII:
+    """Personal data of `contact` as `user` may see it: plain for PII roles, masked for others."""
+    emails = [e.email for e in contact.emails.all()] if with_related else []
+    phones = [p.number for p in contact.phones.all()] if with_related else []
+    addresses = [str(a) for a in contact.addresses.all()] if with_related else []
+    if can_see_pii(user):
+        return ContactPII(
+            email=contact.primary_email,
+            phone=contact.primary_phone,
+            emails=emails,
+            phones=phones,
+            birth_date=contact.birth_date.isoformat() if contact.birth_date else "",
+            addresses=addresses,
+            masked=False,
+        )
+    return ContactPII(
+        email=mask_email(contact.primary_email),
+        phone=mask_phone(contact.primary_phone),
+        emails=[mask_email(e) for e in emails],
+        phones=[mask_phone(p) for p in phones],
+        birth_date=mask_birth_date(contact.birth_date),
+        addresses=[mask_text(a) for a in addresses],
+        masked=True,
+    )
+
+
+def display_phone(pii: ContactPII) -> str:
+    return pii.phone if pii.masked else format_phone(pii.phone)
+
+
+def log_pii_access(
+    *, user: User, contacts: Iterable[Contact], action: str, ip: str | None, detail: str = ""
+) -> None:
+    """Record that `user` was shown the personal data of `contacts` (only if it was unmasked)."""
+    if not can_see_pii(user):
+        return
+    ids = [c.pk for c in contacts if c.primary_email or c.primary_phone or c.birth_date]
+    log_access(actor=user, action=action, subject_type="contact", subject_ids=ids, ip=ip, detail=detail)

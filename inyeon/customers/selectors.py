@@ -1,0 +1,278 @@
+"""Every read of customer records that a user can reach, scoped by `core.visibility`.
+
+Views, the API, search, exports and jobs all read through these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
+from inyeon.core.models import User
+from inyeon.core.pagination import Page, keyset_page
+from inyeon.core.phones import phone_search_digits
+from inyeon.core.visibility import visible
+from inyeon.customers.choices import ConsentChannel, ConsentStatus
+from inyeon.customers.models import (
+    Account,
+    Activity,
+    ConsentRecord,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Order,
+    Product,
+    StageChange,
+)
+
+CONTACT_SORTS = {"created_at", "-created_at", "updated_at", "-updated_at", "search_name", "-search_name"}
+ACCOUNT_SORTS = {"created_at", "-created_at", "search_name", "-search_name"}
+ORDER_SORTS = {"ordered_at", "-ordered_at"}
+
+
+def contacts_visible(user: User) -> QuerySet[Contact]:
+    return visible(user, Contact.objects.all(), record_type="contact")
+
+
+def accounts_visible(user: User) -> QuerySet[Account]:
+    return visible(user, Account.objects.all(), record_type="account")
+
+
+def orders_visible(user: User) -> QuerySet[Order]:
+    return visible(user, Order.objects.all(), record_type="order")
+
+
+def activities_visible(user: User) -> QuerySet[Activity]:
+    return visible(user, Activity.objects.all(), record_type="activity")
+
+
+def _prefix(field: str, key: str) -> Q:
+    # A range instead of LIKE/startswith so that SQLite and PostgreSQL both use the index.
+    return Q(**{f"{field}__gte": key, f"{field}__lt": prefix_upper_bound(key)})
+
+
+def contact_search_q(text: str) -> Q:
+    """Name (Hangul-aware, 초성), e-mail or phone prefix search."""
+    query = text.strip()
+    if not query:
+        return Q()
+    if is_chosung_query(query):
+        return _prefix("name_initials", query.replace(" ", ""))
+    if "@" in query:
+        key = query.lower()
+        return _prefix("primary_email", key) | Q(
+            pk__in=ContactEmail.objects.filter(_prefix("email", key)).values("contact_id")
+        )
+    digits = phone_search_digits(query)
+    if (
+        digits
+        and len(digits) >= 4
+        and sum(c.isdigit() for c in query) >= len(query.replace("-", "").replace(" ", "").replace("+", ""))
+    ):
+        key = "+" + digits
+        return _prefix("primary_phone", key) | Q(
+            pk__in=ContactPhone.objects.filter(_prefix("number", key)).values("contact_id")
+        )
+    key = search_key(query)
+    return (
+        _prefix("search_name", key) | _prefix("search_given", key) | _prefix("primary_email", query.lower())
+    )
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    q: str = ""
+    lifecycle_stage: str = ""
+    owner_id: int | None = None
+    team_id: int | None = None
+    account_id: int | None = None
+    tag: str = ""
+    created_after: dt.date | None = None
+    created_before: dt.date | None = None
+
+
+def contact_queryset(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
+    qs = contacts_visible(user)
+    if filters.q:
+        qs = qs.filter(contact_search_q(filters.q))
+    if filters.lifecycle_stage:
+        qs = qs.filter(lifecycle_stage=filters.lifecycle_stage)
+    if filters.owner_id:
+        qs = qs.filter(owner_id=filters.owner_id)
+    if filters.team_id:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.account_id:
+        qs = qs.filter(account_id=filters.account_id)
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag)
+    if filters.created_after:
+        qs = qs.filter(created_at__date__gte=filters.created_after)
+    if filters.created_before:
+        qs = qs.filter(created_at__date__lte=filters.created_before)
+    return qs
+
+
+def contact_list(
+    *,
+    user: User,
+    filters: ContactFilters,
+    sort: str = "-created_at",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Contact]:
+    if sort not in CONTACT_SORTS:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"sort": _("Sort by one of: %(s)s.") % {"s": ", ".join(sorted(CONTACT_SORTS))}})
+    qs = contact_queryset(user=user, filters=filters).select_related("account", "owner")
+    return keyset_page(qs, sort=sort, cursor=cursor, limit=max(1, min(limit, 200)))
+
+
+def contact_get(*, user: User, pk: int) -> Contact:
+    """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403)."""
+    return contacts_visible(user).select_related("account", "owner", "team", "referred_by").get(pk=pk)
+
+
+def account_queryset(*, user: User, q: str = "", owner_id: int | None = None) -> QuerySet[Account]:
+    qs = accounts_visible(user)
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(
+            _prefix("name_initials", text.replace(" ", ""))
+            if is_chosung_query(text)
+            else _prefix("search_name", search_key(text))
+        )
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    return qs
+
+
+def account_list(
+    *,
+    user: User,
+    q: str = "",
+    owner_id: int | None = None,
+    sort: str = "-created_at",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Account]:
+    if sort not in ACCOUNT_SORTS:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"sort": _("Sort by one of: %(s)s.") % {"s": ", ".join(sorted(ACCOUNT_SORTS))}})
+    qs = account_queryset(user=user, q=q, owner_id=owner_id).select_related("owner")
+    return keyset_page(qs, sort=sort, cursor=cursor, limit=max(1, min(limit, 200)))
+
+
+def account_get(*, user: User, pk: int) -> Account:
+    return accounts_visible(user).select_related("owner", "team").get(pk=pk)
+
+
+def order_list(
+    *,
+    user: User,
+    contact_id: int | None = None,
+    account_id: int | None = None,
+    sort: str = "-ordered_at",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Order]:
+    qs = orders_visible(user).select_related("contact", "account")
+    if contact_id:
+        qs = qs.filter(contact_id=contact_id)
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if sort not in ORDER_SORTS:
+        sort = "-ordered_at"
+    return keyset_page(qs, sort=sort, cursor=cursor, limit=max(1, min(limit, 200)))
+
+
+def order_get(*, user: User, pk: int) -> Order:
+    return orders_visible(user).prefetch_related("lines__product").get(pk=pk)
+
+
+def activity_list(
+    *,
+    user: User,
+    contact_id: int | None = None,
+    account_id: int | None = None,
+    open_tasks: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Activity]:
+    qs = activities_visible(user)
+    if contact_id:
+        qs = qs.filter(contact_id=contact_id)
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if open_tasks:
+        qs = qs.filter(kind="task", done_at__isnull=True)
+    return keyset_page(qs, sort="-occurred_at", cursor=cursor, limit=max(1, min(limit, 200)))
+
+
+def activity_get(*, user: User, pk: int) -> Activity:
+    return activities_visible(user).get(pk=pk)
+
+
+def product_list(*, active_only: bool = False) -> QuerySet[Product]:
+    qs = Product.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def consent_state(contact: Contact) -> dict[str, ConsentRecord | None]:
+    """The latest consent record per channel (None: never asked, which means no consent)."""
+    latest: dict[str, ConsentRecord | None] = dict.fromkeys(ConsentChannel.values)
+    for record in contact.consents.order_by("-recorded_at", "-id"):
+        if latest.get(record.channel) is None:
+            latest[record.channel] = record
+    return latest
+
+
+def has_consent(contact: Contact, channel: str) -> bool:
+    record = consent_state(contact).get(channel)
+    return record is not None and record.status == ConsentStatus.GRANTED
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # activity kind, "order", "consent" or "stage"
+    title: str
+    detail: str
+    obj: Any
+
+
+def _timeline_entries(
+    contact_ids: list[int], account_id: int | None, user: User, limit: int
+) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    activity_q = Q(contact_id__in=contact_ids)
+    order_q = Q(contact_id__in=contact_ids)
+    if account_id is not None:
+        activity_q |= Q(account_id=account_id)
+        order_q |= Q(account_id=account_id)
+    for a in activities_visible(user).filter(activity_q).order_by("-occurred_at")[:limit]:
+        entries.append(TimelineEntry(a.occurred_at, a.kind, a.subject, a.body, a))
+    for o in orders_visible(user).filter(order_q).order_by("-ordered_at")[:limit]:
+        entries.append(TimelineEntry(o.ordered_at, "order", o.number or f"#{o.pk}", "", o))
+    for c in ConsentRecord.objects.filter(contact_id__in=contact_ids).order_by("-recorded_at")[:limit]:
+        entries.append(TimelineEntry(c.recorded_at, "consent", c.get_channel_display(), c.purpose, c))
+    for s in StageChange.objects.filter(contact_id__in=contact_ids).order_by("-changed_at")[:limit]:
+        entries.append(TimelineEntry(s.changed_at, "stage", s.get_to_stage_display(), s.reason, s))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def contact_timeline(*, user: User, contact: Contact, limit: int = 100) -> list[TimelineEntry]:
+    """Activities, orders, consent changes and stage changes of one contact, newest first."""
+    return _timeline_entries([contact.pk], None, user, limit)
+
+
+def account_timeline(*, user: User, account: Account, limit: int = 100) -> list[TimelineEntry]:
+    contact_ids = list(contacts_visible(user).filter(account=account).values_list("pk", flat=True)[:500])
+    return _timeline_entries(contact_ids, account.pk, user, limit)
