@@ -1,0 +1,196 @@
+"""HTTP benchmark: the API's contact list, detail and search next to bare-SQL endpoints.
+
+Usage (PostgreSQL with demo data of 1,000,000 contacts, see docs/benchmarks.md):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/inyeon_demo_bench \
+        .venv/bin/python benchmarks/api_throughput.py --duration 15 --connections 8
+
+Starts gunicorn (2 sync workers) on 127.0.0.1:8765 with benchmarks.bench_settings, drives each
+endpoint with wrk for the given time, and prints requests per second and p50/p99 latency as a
+Markdown table (also written to benchmarks/results/api_throughput.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORT = 8765
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
+    import django
+
+    django.setup()
+
+
+def lua_paths(paths: list[str], headers: dict[str, str]) -> str:
+    items = ",".join(json.dumps(p) for p in paths)
+    header_lines = "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+    return (
+        f"local paths = {{{items}}}\n{header_lines}"
+        "math.randomseed(os.time())\n"
+        "request = function()\n"
+        "  return wrk.format('GET', paths[math.random(#paths)])\n"
+        "end\n"
+    )
+
+
+def parse_latency(text: str, label: str) -> float:
+    match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def run_wrk(paths: list[str], headers: dict[str, str], duration: int, connections: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua_paths(paths, headers))
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{PORT}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": parse_latency(out, "50"),
+        "p99_ms": parse_latency(out, "99"),
+        "non_2xx": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--user", default="rep1")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    django_setup()
+    from django.db import connection
+
+    from inyeon.core.models import User
+    from inyeon.core.services import token_create
+    from inyeon.customers.models import Contact
+
+    user = User.objects.get(username=args.user)
+    _, token = token_create(user=user, name="benchmark")
+    stage = "existing"
+    rng = random.Random(7)
+    own_ids = list(Contact.objects.filter(owner=user).values_list("id", flat=True)[:20000])
+    detail_ids = rng.sample(own_ids, min(500, len(own_ids)))
+    prefixes = ["김민", "이서", "박지", "최현", "정수", "강민", "ㄱㅁ", "조은"]
+    bare_prefixes = [p for p in prefixes if not p.startswith("ㄱ")]
+    total = Contact.objects.count()
+    vendor = connection.vendor
+    connection.close()
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "benchmarks.bench_urls_wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        auth = {"Authorization": f"Bearer {token}"}
+        q = urllib.parse.quote
+        cases = {
+            "list (owner + stage, 50 rows)": (
+                [f"/api/v1/contacts?lifecycle_stage={stage}&limit=50"],
+                auth,
+                [f"/bench/bare/contacts?owner_id={user.pk}&lifecycle_stage={stage}"],
+            ),
+            "detail by id": (
+                [f"/api/v1/contacts/{i}" for i in detail_ids],
+                auth,
+                [f"/bench/bare/contacts/{i}" for i in detail_ids],
+            ),
+            "search by name prefix": (
+                [f"/api/v1/contacts?q={q(p)}&limit=50" for p in prefixes],
+                auth,
+                [f"/bench/bare/search?q={q(p)}" for p in bare_prefixes],
+            ),
+        }
+        results = {}
+        for name, (api_paths, headers, bare_paths) in cases.items():
+            run_wrk(api_paths, headers, 3, args.connections)  # warm-up
+            api = run_wrk(api_paths, headers, args.duration, args.connections)
+            bare = run_wrk(bare_paths, {}, args.duration, args.connections)
+            results[name] = {"api": api, "bare_sql": bare, "ratio": api["rps"] / bare["rps"]}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(exist_ok=True)
+    meta = {
+        "database": vendor,
+        "contacts": total,
+        "user": args.user,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "workers": args.workers,
+    }
+    (out_dir / "api_throughput.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    print(
+        f"{vendor}, {total:,} contacts, user {args.user}, {args.connections} connections, "
+        f"{args.workers} gunicorn sync workers, {args.duration} s per run"
+    )
+    print("| endpoint | API req/s | API p50 ms | API p99 ms | bare SQL req/s | bare p99 ms | API/bare |")
+    print("|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        a, b = r["api"], r["bare_sql"]
+        print(
+            f"| {name} | {a['rps']:.0f} | {a['p50_ms']:.1f} | {a['p99_ms']:.1f} | {b['rps']:.0f} | "
+            f"{b['p99_ms']:.1f} | {r['ratio']:.0%} |"
+        )
+        if a["non_2xx"] or b["non_2xx"]:
+            print(f"  warning: non-2xx responses api={a['non_2xx']:.0f} bare={b['non_2xx']:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
