@@ -45,9 +45,7 @@ class Command(BaseCommand):
         )
         procs = [web]
         if not options["no_worker"]:
-            procs.append(
-                subprocess.Popen([sys.executable, "-m", "inyeon", "db_worker"], env=env)  # noqa: S603
-            )
+            procs.append(subprocess.Popen([sys.executable, "-m", "inyeon", "db_worker"], env=env))
         url = f"http://{options['bind']}/"
         self.stdout.write(self.style.SUCCESS(f"\nInyeon (인연) is running at {url}"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")

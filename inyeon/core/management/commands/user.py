@@ -20,9 +20,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="Create a user.")
         create.add_argument("--username", required=True)
-        create.add_argument(
-            "--password-file", required=True, help="A file whose first line is the password."
-        )
+        create.add_argument("--password-file", required=True, help="A file whose first line is the password.")
         create.add_argument("--role", required=True, choices=Role.values)
         create.add_argument("--team", help="Team name; created if it does not exist.")
         create.add_argument("--parent-team", help="Parent of a newly created team (e.g. a region).")

@@ -1,0 +1,63 @@
+"""`inyeon demo [--contacts N] [--accounts N] [--seed S] [--reset]`: reproducible demo data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from inyeon.core.audit import audit
+from inyeon.demo.generate import DemoGenerator, _progress_to_stderr, demo_exists, reset_customer_data
+from inyeon.demo.people import demo_password, ensure_users
+
+
+class Command(BaseCommand):
+    help = "Generate reproducible, realistic, bilingual demo data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--contacts", type=int, default=2000)
+        parser.add_argument("--accounts", type=int, default=None, help="Default: 300, or 3%% of contacts.")
+        parser.add_argument("--orders-per-contact", type=float, default=15.0)
+        parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument("--reset", action="store_true", help="Delete existing customer data first.")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = ensure_users()
+        if demo_exists() and not options["reset"]:
+            self.stdout.write("Customer data already exists; nothing generated (use --reset to regenerate).")
+            self._logins()
+            return
+        if options["reset"]:
+            reset_customer_data()
+        contacts = max(1, options["contacts"])
+        accounts = options["accounts"] if options["accounts"] is not None else max(300, contacts // 33)
+        generator = DemoGenerator(seed=options["seed"], orders_per_contact=options["orders_per_contact"])
+        summary = generator.run(
+            contacts=contacts,
+            accounts=accounts,
+            users=users,
+            progress=None if options["quiet"] else _progress_to_stderr,
+        )
+        audit(
+            actor=None,
+            action="create",
+            entity="demo",
+            entity_id=options["seed"],
+            changes={"contacts": [None, summary.contacts], "orders": [None, summary.orders]},
+        )
+        self.stdout.write(
+            f"Demo data: {summary.contacts:,} contacts, {summary.accounts:,} accounts, "
+            f"{summary.products} products, {summary.orders:,} orders ({summary.order_lines:,} lines), "
+            f"{summary.activities:,} activities, {summary.consents:,} consent records "
+            f"in {summary.seconds:.1f} s"
+        )
+        stages = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.stages.items()))
+        self.stdout.write(f"Lifecycle stages: {stages}")
+        self._logins()
+
+    def _logins(self) -> None:
+        self.stdout.write(
+            "Demo logins: admin, manager, rep1, rep2, marketer, agent, analyst, viewer "
+            f"(password: {demo_password()})"
+        )

@@ -1,0 +1,1 @@
+"""Reproducible, realistic, bilingual demo data (`inyeon demo`)."""
