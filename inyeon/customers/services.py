@@ -191,7 +191,10 @@ def _clean_contact(
         ("language", ["ko", "en", "ja", "zh"]),
         ("lifecycle_stage", LifecycleStage.values),
     ):
-        value = clean_choice(data, name, errors, choices, allow_blank=name == "preferred_channel")
+        # A blank name order means "decide from the script of the name" (below).
+        value = clean_choice(
+            data, name, errors, choices, allow_blank=name in ("preferred_channel", "name_order")
+        )
         if value is not None:
             fields[name] = value
     birth = clean_date(data, "birth_date", errors)

@@ -1,9 +1,26 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from inyeon.web.views import accounts, auth, contacts, home, logs
+
 app_name = "web"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("", auth_views.LoginView.as_view(), name="home"),
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", auth.set_language, name="set_language"),
+    path("contacts/", contacts.contact_list, name="contacts"),
+    path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/consents/", contacts.contact_consent, name="contact_consent"),
+    path("contacts/<int:pk>/activities/", contacts.contact_activity, name="contact_activity"),
+    path("activities/<int:pk>/done/", contacts.activity_done, name="activity_done"),
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_create, name="account_create"),
+    path("accounts/<int:pk>/", accounts.account_detail, name="account"),
+    path("accounts/<int:pk>/edit/", accounts.account_edit, name="account_edit"),
+    path("audit/", logs.audit_log, name="audit"),
+    path("audit/access/", logs.access_log, name="access_log"),
 ]
