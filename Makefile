@@ -5,14 +5,18 @@ BIN := $(VENV)/bin
 
 .PHONY: install demo test lint serve messages clean
 
-install: $(VENV)/.installed
+MO_FILES := inyeon/locale/ko/LC_MESSAGES/django.mo inyeon/locale/en/LC_MESSAGES/django.mo
+
+install: $(VENV)/.installed $(MO_FILES)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/pybabel compile --domain django --directory inyeon/locale --statistics
 	touch $@
+
+inyeon/locale/%/LC_MESSAGES/django.mo: inyeon/locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/pybabel compile --domain django --input-file $< --output-file $@
 
 demo: install
 	$(BIN)/inyeon migrate --noinput
@@ -28,8 +32,10 @@ lint: install
 	$(BIN)/mypy inyeon
 	$(BIN)/lint-imports
 
+# Extract messages, fill in the Korean from scripts/ko_translations.py (fails on a missing one), compile.
 messages: install
 	cd inyeon && ../$(BIN)/django-admin makemessages --locale ko --locale en --domain django --no-obsolete
+	$(BIN)/python scripts/ko_translations.py
 	$(BIN)/pybabel compile --domain django --directory inyeon/locale --statistics
 
 clean:

@@ -69,3 +69,9 @@ def login(user: User) -> Client:
 def api_client(user: User) -> Client:
     _, raw = token_create(user=user)
     return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    """Argon2 is deliberately slow; tests that check the production hasher ask for it themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from inyeon.api.common import actor
 from inyeon.api.concurrency import expected_version, set_etag
@@ -56,13 +56,13 @@ def list_accounts(
 
 
 @router.post("", response={201: AccountOut}, summary="Create an account")
-def create_account(request: HttpRequest, payload: AccountIn, response: HttpResponse) -> tuple[int, Any]:
+def create_account(request: HttpRequest, payload: AccountIn, response: HttpResponse) -> Status[Any]:
     account = services.account_create(
         data=payload.model_dump(exclude_unset=True), actor=actor(request), ip=client_ip(request)
     )
     set_etag(response, account.version)
     response["Location"] = f"/api/v1/accounts/{account.pk}"
-    return 201, account_out(account)
+    return Status(201, account_out(account))
 
 
 @router.get("/{account_id}", response=AccountOut, summary="One account")
@@ -88,12 +88,12 @@ def update_account(
 
 
 @router.delete("/{account_id}", response={204: None}, summary="Delete an account without orders")
-def delete_account(request: HttpRequest, account_id: int) -> tuple[int, None]:
+def delete_account(request: HttpRequest, account_id: int) -> Status[None]:
     user = actor(request)
     account = selectors.account_get(user=user, pk=account_id)
     expected_version(request, None, account.version)
     services.account_delete(account=account, actor=user, ip=client_ip(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{account_id}/timeline", response=list[TimelineEntryOut], summary="The account's timeline")

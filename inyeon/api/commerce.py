@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from inyeon.api.common import actor
 from inyeon.api.schemas import (
@@ -69,9 +69,9 @@ def list_products(
 
 
 @products.post("", response={201: ProductOut}, summary="Add a product")
-def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, Product]:
-    return 201, services.product_create(
-        data=payload.model_dump(), actor=actor(request), ip=client_ip(request)
+def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
+    return Status(
+        201, services.product_create(data=payload.model_dump(), actor=actor(request), ip=client_ip(request))
     )
 
 
@@ -110,10 +110,10 @@ def _order_detail(order: Order) -> dict[str, Any]:
 
 
 @orders.post("", response={201: OrderDetailOut}, summary="Record an order")
-def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, Any]:
+def create_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     user = actor(request)
     order = services.order_create(data=payload.model_dump(), actor=user, ip=client_ip(request))
-    return 201, _order_detail(selectors.order_get(user=user, pk=order.pk))
+    return Status(201, _order_detail(selectors.order_get(user=user, pk=order.pk)))
 
 
 @orders.get("/{order_id}", response=OrderDetailOut, summary="One order with its lines")
@@ -142,9 +142,12 @@ def list_activities(
 
 
 @activities.post("", response={201: ActivityOut}, summary="Log a note, call, meeting, e-mail or task")
-def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, Activity]:
-    return 201, services.activity_create(
-        data=payload.model_dump(exclude_unset=True), actor=actor(request), ip=client_ip(request)
+def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activity]:
+    return Status(
+        201,
+        services.activity_create(
+            data=payload.model_dump(exclude_unset=True), actor=actor(request), ip=client_ip(request)
+        ),
     )
 
 

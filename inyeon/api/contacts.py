@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from inyeon.api.common import actor
 from inyeon.api.concurrency import expected_version, set_etag
@@ -110,7 +110,7 @@ def list_contacts(
 
 
 @router.post("", response={201: ContactOut}, summary="Create a contact")
-def create_contact(request: HttpRequest, payload: ContactIn, response: HttpResponse) -> tuple[int, Any]:
+def create_contact(request: HttpRequest, payload: ContactIn, response: HttpResponse) -> Status[Any]:
     user = actor(request)
     contact = services.contact_create(
         data=payload.model_dump(exclude_unset=True, mode="json"), actor=user, ip=client_ip(request)
@@ -119,7 +119,7 @@ def create_contact(request: HttpRequest, payload: ContactIn, response: HttpRespo
     set_etag(response, contact.version)
     response["Location"] = f"/api/v1/contacts/{contact.pk}"
     log_pii_access(user=user, contacts=[contact], action=AccessLog.Action.API, ip=client_ip(request))
-    return 201, contact_detail(contact, user)
+    return Status(201, contact_detail(contact, user))
 
 
 @router.get("/{contact_id}", response=ContactOut, summary="One contact")
@@ -155,12 +155,12 @@ def update_contact(
 
 
 @router.delete("/{contact_id}", response={204: None}, summary="Delete a contact without orders")
-def delete_contact(request: HttpRequest, contact_id: int) -> tuple[int, None]:
+def delete_contact(request: HttpRequest, contact_id: int) -> Status[None]:
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
     expected_version(request, None, contact.version)
     services.contact_delete(contact=contact, actor=user, ip=client_ip(request))
-    return 204, None
+    return Status(204, None)
 
 
 def consent_out(record: Any) -> dict[str, Any]:
@@ -186,13 +186,13 @@ def get_consents(request: HttpRequest, contact_id: int) -> dict[str, Any]:
 
 
 @router.post("/{contact_id}/consents", response={201: ConsentOut}, summary="Record a grant or withdrawal")
-def record_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> tuple[int, Any]:
+def record_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Status[Any]:
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
     record = services.consent_record(
         contact=contact, actor=user, ip=client_ip(request), **payload.model_dump()
     )
-    return 201, consent_out(record)
+    return Status(201, consent_out(record))
 
 
 def timeline_out(entries: list[selectors.TimelineEntry]) -> list[dict[str, Any]]:

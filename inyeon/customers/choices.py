@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LifecycleStage(models.TextChoices):
@@ -64,7 +65,7 @@ class OrderChannel(models.TextChoices):
 
 
 class AddressKind(models.TextChoices):
-    HOME = "home", _("Home")
-    WORK = "work", _("Work")
+    HOME = "home", pgettext_lazy("address kind", "Home")
+    WORK = "work", pgettext_lazy("address kind", "Work")
     BILLING = "billing", _("Billing")
     SHIPPING = "shipping", _("Shipping")
