@@ -31,6 +31,11 @@ def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> 
     """Personal data of `contact` as `user` may see it: plain for PII roles, masked for others."""
     emails = [e.email for e in contact.emails.all()] if with_related else []
     phones = [p.number for p in contact.phones.all()] if with_related else []
+    # Records written before the channel tables (bulk imports) still show their primary values.
+    if with_related and not emails and contact.primary_email:
+        emails = [contact.primary_email]
+    if with_related and not phones and contact.primary_phone:
+        phones = [contact.primary_phone]
     addresses = [str(a) for a in contact.addresses.all()] if with_related else []
     if can_see_pii(user):
         return ContactPII(

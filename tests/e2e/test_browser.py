@@ -1,0 +1,88 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inyeon.core.services import team_ensure, user_create
+from inyeon.customers.models import Contact
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def page(live_server: object) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium must be installed (scripts/ensure-chromium.sh does it)"
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        try:
+            yield pg
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(ARTIFACTS / "e2e-last.png"), full_page=True)
+            browser.close()
+
+
+def test_a_rep_creates_a_korean_contact_finds_it_by_chosung_and_sees_its_timeline(
+    page: object, live_server: object
+) -> None:
+    team = team_ensure(name="강남팀")
+    user_create(username="minji", password="a long demo password 1", role="sales_rep", team=team)
+    base = live_server.url  # type: ignore[attr-defined]
+    pg = page  # playwright Page
+
+    pg.goto(f"{base}/login/")  # type: ignore[attr-defined]
+    assert "로그인" in pg.content()  # type: ignore[attr-defined]
+    pg.fill("#id_username", "minji")  # type: ignore[attr-defined]
+    pg.fill("#id_password", "a long demo password 1")  # type: ignore[attr-defined]
+    pg.click("button.primary")  # type: ignore[attr-defined]
+    pg.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
+
+    pg.goto(f"{base}/contacts/new/")  # type: ignore[attr-defined]
+    pg.fill("#id_display_name", "김민수")  # type: ignore[attr-defined]
+    pg.fill("#id_emails", "minsu.kim@example.kr")  # type: ignore[attr-defined]
+    pg.fill("#id_phones", "010-2345-6789")  # type: ignore[attr-defined]
+    pg.fill("#id_address_line1", "서울특별시 강남구 테헤란로 123")  # type: ignore[attr-defined]
+    pg.click("button.primary")  # type: ignore[attr-defined]
+    pg.wait_for_selector("h1:has-text('김민수')")  # type: ignore[attr-defined]
+    contact = Contact.objects.get()
+    assert (contact.family_name, contact.given_name, contact.primary_phone) == ("김", "민수", "+821023456789")
+
+    pg.fill("header input[name=q]", "ㄱㅁㅅ")  # type: ignore[attr-defined]
+    pg.press("header input[name=q]", "Enter")  # type: ignore[attr-defined]
+    pg.wait_for_url("**/contacts/?q=*")  # type: ignore[attr-defined]
+    pg.click("table.list a:has-text('김민수')")  # type: ignore[attr-defined]
+    pg.wait_for_url(f"{base}/contacts/{contact.pk}/")  # type: ignore[attr-defined]
+
+    pg.click("details.addactivity summary")  # type: ignore[attr-defined]
+    pg.select_option("details.addactivity select[name=kind]", "call")  # type: ignore[attr-defined]
+    pg.fill("details.addactivity input[name=subject]", "첫 상담 전화")  # type: ignore[attr-defined]
+    pg.click("details.addactivity button[type=submit]")  # type: ignore[attr-defined]
+    timeline = pg.inner_text("ol.timeline")  # type: ignore[attr-defined]
+    assert "첫 상담 전화" in timeline
+    assert "잠재고객" in timeline  # the stage set at creation
