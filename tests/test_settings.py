@@ -14,7 +14,11 @@ GOOD_SECRET = "x7#Qp2!vL9zR4mT8wK1nB6cF3hJ5sD0gY2aE7uI9oP4lZ8qW3eR6tY1uI5oP9aS2d
 
 
 def run(code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("INYEON_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("INYEON_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     return subprocess.run(
         [sys.executable, *(["-c", code] if code else []), *args],
         env={**clean, "DJANGO_SETTINGS_MODULE": "inyeon.settings", **env},
