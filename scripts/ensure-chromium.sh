@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests drive Debian's chromium (with CJK fonts for Hangul); install them when missing.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
