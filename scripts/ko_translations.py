@@ -293,6 +293,7 @@ KO: dict[str, str] = {
     "Someone else changed this contact while you were editing. Reload the page to see their changes, then edit again.": "수정하는 동안 다른 사용자가 이 고객 정보를 변경했습니다. 페이지를 새로 고쳐 변경 내용을 확인한 뒤 다시 수정하세요.",
     "Consent recorded.": "수신 동의 내역을 기록했습니다.",
     "Activity added.": "활동을 추가했습니다.",
+    "Export this list (CSV)": "이 목록 내보내기 (CSV)",
 }
 
 # Messages with a context (msgctxt): {(context, id): translation}

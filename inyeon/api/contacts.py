@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Router, Status
 
 from inyeon.api.common import actor
@@ -24,6 +24,7 @@ from inyeon.api.schemas import (
 from inyeon.core.audit import client_ip
 from inyeon.core.models import AccessLog, User
 from inyeon.customers import selectors, services
+from inyeon.customers.exports import contact_csv_rows
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
 
@@ -107,6 +108,30 @@ def list_contacts(
         detail=f"api contact list q={q[:80]}",
     )
     return {"items": [contact_item(c, user) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/export.csv", summary="The filtered list as CSV (masked as the list is; logged)")
+def export_contacts(
+    request: HttpRequest,
+    q: str = "",
+    lifecycle_stage: str = "",
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    account_id: int | None = None,
+    tag: str = "",
+) -> StreamingHttpResponse:
+    filters = selectors.ContactFilters(
+        q=q,
+        lifecycle_stage=lifecycle_stage,
+        owner_id=owner_id,
+        team_id=team_id,
+        account_id=account_id,
+        tag=tag,
+    )
+    rows = contact_csv_rows(user=actor(request), filters=filters, ip=client_ip(request))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    return response
 
 
 @router.post("", response={201: ContactOut}, summary="Create a contact")

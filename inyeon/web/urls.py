@@ -12,6 +12,7 @@ urlpatterns = [
     path("language/", auth.set_language, name="set_language"),
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/export.csv", contacts.contact_export, name="contact_export"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/consents/", contacts.contact_consent, name="contact_consent"),

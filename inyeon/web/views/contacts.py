@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from inyeon.core.models import AccessLog, User
 from inyeon.core.visibility import assignable_users, can_assign_to_others
 from inyeon.customers import selectors, services
 from inyeon.customers.choices import ConsentChannel, LifecycleStage
+from inyeon.customers.exports import contact_csv_rows
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
 from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm
@@ -295,3 +296,13 @@ def _describe(exc: ValidationError) -> str:
         f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
         for field, msgs in error_dict(exc).items()
     )
+
+
+@login_required
+def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The list with its current filters as CSV, masked as the list is; logged as an export."""
+    user = current_user(request)
+    rows = contact_csv_rows(user=user, filters=_filters(request), ip=client_ip(request))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    return response

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-DEMO_LOGINS = ("admin", "manager", "rep1", "rep2", "marketer", "agent", "analyst")
+DEMO_LOGINS = ("admin", "manager", "rep1", "rep2", "marketer", "agent", "analyst", "viewer")
 
 
 class Command(BaseCommand):
