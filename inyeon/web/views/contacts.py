@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from inyeon.customers.choices import ConsentChannel, LifecycleStage
 from inyeon.customers.exports import contact_csv_rows
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
-from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm
+from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm, ServiceForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
 
 
@@ -238,44 +239,55 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/contacts/form.html", {"form": form, "contact": contact})
 
 
+def _post_on_contact(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[ServiceForm],
+    write: Callable[[Contact, User, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """Validate a small form posted from the 360 page, call its service, report, go back."""
+    user = current_user(request)
+    contact: Contact = get_or_404(selectors.contact_get, user=user, pk=pk)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        write(contact, user, form.cleaned_data)
+        messages.success(request, success)
+    except ValidationError as exc:
+        messages.error(request, _describe(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("web:contact", pk=pk)
+
+
 @login_required
 @require_POST
 def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    contact: Contact = get_or_404(selectors.contact_get, user=user, pk=pk)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_record(contact=contact, actor=user, ip=client_ip(request), **form.cleaned_data)
-            messages.success(request, _("Consent recorded."))
-        except ValidationError as exc:
-            messages.error(request, _describe(exc))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, _describe(ValidationError(form.errors)))
-    return redirect("web:contact", pk=pk)
+    ip = client_ip(request)
+    return _post_on_contact(
+        request,
+        pk,
+        ConsentForm,
+        lambda contact, user, data: services.consent_record(contact=contact, actor=user, ip=ip, **data),
+        _("Consent recorded."),
+    )
 
 
 @login_required
 @require_POST
 def contact_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    contact: Contact = get_or_404(selectors.contact_get, user=user, pk=pk)
-    form = ActivityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activity_create(
-                data={**form.cleaned_data, "contact_id": contact.pk}, actor=user, ip=client_ip(request)
-            )
-            messages.success(request, _("Activity added."))
-        except ValidationError as exc:
-            messages.error(request, _describe(exc))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, _describe(ValidationError(form.errors)))
-    return redirect("web:contact", pk=pk)
+    ip = client_ip(request)
+    return _post_on_contact(
+        request,
+        pk,
+        ActivityForm,
+        lambda contact, user, data: services.activity_create(
+            data={**data, "contact_id": contact.pk}, actor=user, ip=ip
+        ),
+        _("Activity added."),
+    )
 
 
 @login_required
