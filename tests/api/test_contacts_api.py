@@ -300,3 +300,9 @@ def test_openapi_document_is_served(people: Personas) -> None:
     assert response.status_code == 200
     paths = body(response)["paths"]
     assert "/api/v1/contacts" in paths and "/api/v1/contacts/{contact_id}" in paths
+
+
+def test_the_browsable_docs_load_nothing_from_the_internet(db: None) -> None:
+    html = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "https://" not in html
