@@ -42,11 +42,15 @@ def visible(user: User | None, queryset: models.QuerySet[M], *, record_type: str
         return queryset.none()
     if scope == Scope.ALL:
         return queryset
-    shared = RecordShare.objects.filter(user=user, record_type=record_type).values("record_id")
+    shares = RecordShare.objects.filter(user=user, record_type=record_type)
+    # Most users have no shares: leaving the sub-select out keeps "owner = me" an index range scan
+    # that also gives the list its order, instead of an OR the planner must sort afterwards.
+    reach = Q(owner=user)
+    if shares.exists():
+        reach |= Q(pk__in=shares.values("record_id"))
     if scope == Scope.TEAM_TREE:
-        teams = team_subtree_ids(user.team_id)
-        return queryset.filter(Q(team_id__in=teams) | Q(owner=user) | Q(pk__in=shared))
-    return queryset.filter(Q(owner=user) | Q(pk__in=shared))
+        reach |= Q(team_id__in=team_subtree_ids(user.team_id))
+    return queryset.filter(reach)
 
 
 def can_see_pii(user: User | None) -> bool:
