@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
 
@@ -11,6 +12,7 @@ from tests.conftest import Personas
 from tests.factories import ContactFactory
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when it finishes
 def test_the_database_worker_runs_the_search_key_rebuild(people: Personas) -> None:
     broken = ContactFactory(owner=people.alice, family_name="김", given_name="민수")
     Contact.objects.filter(pk=broken.pk).update(search_name="", name_initials="")
