@@ -35,8 +35,14 @@ def scope_of(user: User | None) -> Scope | None:
     return ROLE_SCOPE.get(user.role)
 
 
-def visible(user: User | None, queryset: models.QuerySet[M], *, record_type: str) -> models.QuerySet[M]:
-    """Narrow `queryset` (of an `OwnedRecord` model) to what `user` may see."""
+def visible(
+    user: User | None, queryset: models.QuerySet[M], *, record_type: str, single: bool = False
+) -> models.QuerySet[M]:
+    """Narrow `queryset` (of an `OwnedRecord` model) to what `user` may see.
+
+    `single` is for fetching one record by id, where a sub-select costs less than asking first
+    whether the user has any shares.
+    """
     scope = scope_of(user)
     if scope is None or user is None:
         return queryset.none()
@@ -46,7 +52,7 @@ def visible(user: User | None, queryset: models.QuerySet[M], *, record_type: str
     # Most users have no shares: leaving the sub-select out keeps "owner = me" an index range scan
     # that also gives the list its order, instead of an OR the planner must sort afterwards.
     reach = Q(owner=user)
-    if shares.exists():
+    if single or shares.exists():
         reach |= Q(pk__in=shares.values("record_id"))
     if scope == Scope.TEAM_TREE:
         reach |= Q(team_id__in=team_subtree_ids(user.team_id))

@@ -35,8 +35,8 @@ ACCOUNT_SORTS = {"created_at", "-created_at", "search_name", "-search_name"}
 ORDER_SORTS = {"ordered_at", "-ordered_at"}
 
 
-def contacts_visible(user: User) -> QuerySet[Contact]:
-    return visible(user, Contact.objects.all(), record_type="contact")
+def contacts_visible(user: User, *, single: bool = False) -> QuerySet[Contact]:
+    return visible(user, Contact.objects.all(), record_type="contact", single=single)
 
 
 def accounts_visible(user: User) -> QuerySet[Account]:
@@ -135,7 +135,11 @@ def contact_list(
 
 def contact_get(*, user: User, pk: int) -> Contact:
     """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403)."""
-    return contacts_visible(user).select_related("account", "owner", "team", "referred_by").get(pk=pk)
+    return (
+        contacts_visible(user, single=True)
+        .select_related("account", "owner", "team", "referred_by")
+        .get(pk=pk)
+    )
 
 
 def account_queryset(*, user: User, q: str = "", owner_id: int | None = None) -> QuerySet[Account]:
