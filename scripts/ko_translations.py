@@ -294,6 +294,13 @@ KO: dict[str, str] = {
     "Consent recorded.": "수신 동의 내역을 기록했습니다.",
     "Activity added.": "활동을 추가했습니다.",
     "Export this list (CSV)": "이 목록 내보내기 (CSV)",
+    "Enter a number.": "숫자를 입력하세요.",
+    "Ensure this value is less than or equal to %(limit_value)s.": "%(limit_value)s 이하의 값을 입력해 주세요.",
+    "Ensure this value is greater than or equal to %(limit_value)s.": "%(limit_value)s 이상의 값을 입력해 주세요.",
+    "Enter a valid value.": "올바른 값을 입력하세요.",
+    "CSRF verification failed. Request aborted.": "CSRF 검증에 실패했습니다. 요청을 중단했습니다.",
+    "The request body is not valid JSON.": "요청 본문이 올바른 JSON이 아닙니다.",
+    "Something went wrong on the server; it has been logged.": "서버에서 오류가 발생했습니다. 오류는 기록되었습니다.",
 }
 
 # Messages with a context (msgctxt): {(context, id): translation}

@@ -1,13 +1,44 @@
-"""Helpers shared by the API routers."""
+"""Helpers shared by the API routers: the acting user, list limits and page bodies."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from ninja import Query
 
 from inyeon.core.models import User
+from inyeon.core.pagination import Page
+
+M = TypeVar("M", bound=models.Model)
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
 
 
 def actor(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     return user
+
+
+def limit_param() -> Any:
+    return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1-{MAX_LIMIT}.")
+
+
+def cursor_param() -> Any:
+    return Query(None, description="`next_cursor` of the previous page; leave out for the first.")
+
+
+def page_body(page: Page[M], present: Callable[[M], dict[str, Any]]) -> dict[str, Any]:
+    return {"items": [present(item) for item in page.items], "next_cursor": page.next_cursor}
+
+
+def fields(obj: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+def set_location(response: HttpResponse, path: str) -> None:
+    response["Location"] = f"/api/v1/{path}"

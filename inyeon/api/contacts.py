@@ -1,29 +1,26 @@
-"""/api/v1/contacts: list (filters, Hangul search, cursor), detail, create, update, delete, consents,
-timeline. Reads through customers.selectors, writes through customers.services."""
+"""/api/v1/contacts: list (filters, Hangul search, cursor), detail, create, update, delete, timeline
+and CSV export. Reads through customers.selectors, writes through customers.services; personal data
+is presented through customers.privacy and every unmasked view of it is logged."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from ninja import Router, Status
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
-from inyeon.api.common import actor
-from inyeon.api.concurrency import expected_version, set_etag
-from inyeon.api.schemas import (
-    ConsentIn,
-    ConsentOut,
-    ConsentStateOut,
-    ContactIn,
-    ContactOut,
-    ContactPage,
-    ContactPatch,
-    TimelineEntryOut,
-)
+from inyeon.api.common import actor, cursor_param, limit_param, page_body, set_location
+from inyeon.api.concurrency import expected_version, precondition, set_etag
+from inyeon.api.schemas.common import TimelineEntryOut
+from inyeon.api.schemas.contacts import ContactIn, ContactOut, ContactPage, ContactPatch, ContactQuery
+from inyeon.api.schemas.problems import problems
+from inyeon.api.timeline import MAX_TIMELINE, timeline_body
 from inyeon.core.audit import client_ip
 from inyeon.core.models import AccessLog, User
 from inyeon.customers import selectors, services
+from inyeon.customers.choices import LifecycleStage
 from inyeon.customers.exports import contact_csv_rows
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
@@ -64,7 +61,7 @@ def contact_detail(contact: Contact, user: User) -> dict[str, Any]:
         "birth_date": pii.birth_date,
         "preferred_channel": contact.preferred_channel,
         "language": contact.language,
-        "tags": sorted(contact.tags.values_list("name", flat=True)),
+        "tags": sorted(tag.name for tag in contact.tags.all()),
         "source": contact.source,
         "external_id": contact.external_id,
         "referred_by_id": contact.referred_by_id,
@@ -72,114 +69,109 @@ def contact_detail(contact: Contact, user: User) -> dict[str, Any]:
     }
 
 
-@router.get("", response=ContactPage, summary="List and search contacts")
+def _filters(query: ContactQuery) -> selectors.ContactFilters:
+    if query.lifecycle_stage and query.lifecycle_stage not in LifecycleStage.values:
+        choices = ", ".join(LifecycleStage.values)
+        raise ValidationError({"lifecycle_stage": _("Choose one of: %(choices)s.") % {"choices": choices}})
+    return selectors.ContactFilters(**query.model_dump())
+
+
+def _data(payload: ContactIn) -> dict[str, Any]:
+    """The fields the client sent. Addresses keep their defaults: the service must see an empty
+    `line1` to refuse it (it skips keys that are absent)."""
+    data = payload.model_dump(exclude_unset=True, mode="json")
+    if payload.addresses is not None:
+        data["addresses"] = [a.model_dump(mode="json") for a in payload.addresses]
+    return data
+
+
+def _shown(request: HttpRequest, user: User, contacts: list[Contact], detail: str) -> None:
+    """Log that `user` was shown these contacts' personal data (a no-op when it was masked)."""
+    log_pii_access(
+        user=user, contacts=contacts, action=AccessLog.Action.API, ip=client_ip(request), detail=detail
+    )
+
+
+@router.get("", response={200: ContactPage, **problems(422)}, summary="List and search contacts")
 def list_contacts(
     request: HttpRequest,
-    q: str = "",
-    lifecycle_stage: str = "",
-    owner_id: int | None = None,
-    team_id: int | None = None,
-    account_id: int | None = None,
-    tag: str = "",
-    created_after: dt.date | None = None,
-    created_before: dt.date | None = None,
-    sort: str = "-created_at",
-    cursor: str | None = None,
-    limit: int = 50,
+    query: Query[ContactQuery],
+    sort: str = Query(
+        "-created_at",
+        description="-created_at, created_at, -updated_at, updated_at, search_name or -search_name.",
+    ),
+    cursor: str | None = cursor_param(),
+    limit: int = limit_param(),
 ) -> dict[str, Any]:
     """`q` searches names (Hangul prefix and 초성 such as ㄱㅁㅅ), e-mail and phone prefixes."""
     user = actor(request)
-    filters = selectors.ContactFilters(
-        q=q,
-        lifecycle_stage=lifecycle_stage,
-        owner_id=owner_id,
-        team_id=team_id,
-        account_id=account_id,
-        tag=tag,
-        created_after=created_after,
-        created_before=created_before,
-    )
-    page = selectors.contact_list(user=user, filters=filters, sort=sort, cursor=cursor, limit=limit)
-    log_pii_access(
-        user=user,
-        contacts=page.items,
-        action=AccessLog.Action.SEARCH if q else AccessLog.Action.API,
-        ip=client_ip(request),
-        detail=f"api contact list q={q[:80]}",
-    )
-    return {"items": [contact_item(c, user) for c in page.items], "next_cursor": page.next_cursor}
+    page = selectors.contact_list(user=user, filters=_filters(query), sort=sort, cursor=cursor, limit=limit)
+    detail = f"api contact search q={query.q[:80]}" if query.q else "api contact list"
+    _shown(request, user, page.items, detail)
+    return page_body(page, lambda c: contact_item(c, user))
 
 
-@router.get("/export.csv", summary="The filtered list as CSV (masked as the list is; logged)")
-def export_contacts(
-    request: HttpRequest,
-    q: str = "",
-    lifecycle_stage: str = "",
-    owner_id: int | None = None,
-    team_id: int | None = None,
-    account_id: int | None = None,
-    tag: str = "",
-) -> StreamingHttpResponse:
-    filters = selectors.ContactFilters(
-        q=q,
-        lifecycle_stage=lifecycle_stage,
-        owner_id=owner_id,
-        team_id=team_id,
-        account_id=account_id,
-        tag=tag,
-    )
-    rows = contact_csv_rows(user=actor(request), filters=filters, ip=client_ip(request))
+@router.get("/export.csv", response={200: None, **problems(422)}, summary="The filtered list as CSV")
+def export_contacts(request: HttpRequest, query: Query[ContactQuery]) -> StreamingHttpResponse:
+    """Masked as the list is, and logged as an export."""
+    rows = contact_csv_rows(user=actor(request), filters=_filters(query), ip=client_ip(request))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
     return response
 
 
-@router.post("", response={201: ContactOut}, summary="Create a contact")
+@router.post("", response={201: ContactOut, **problems(403, 422)}, summary="Create a contact")
 def create_contact(request: HttpRequest, payload: ContactIn, response: HttpResponse) -> Status[Any]:
     user = actor(request)
-    contact = services.contact_create(
-        data=payload.model_dump(exclude_unset=True, mode="json"), actor=user, ip=client_ip(request)
-    )
-    contact = selectors.contact_get(user=user, pk=contact.pk)
+    created = services.contact_create(data=_data(payload), actor=user, ip=client_ip(request))
+    contact = selectors.contact_get(user=user, pk=created.pk)
     set_etag(response, contact.version)
-    response["Location"] = f"/api/v1/contacts/{contact.pk}"
-    log_pii_access(user=user, contacts=[contact], action=AccessLog.Action.API, ip=client_ip(request))
+    set_location(response, f"contacts/{contact.pk}")
+    _shown(request, user, [contact], "api contact create")
     return Status(201, contact_detail(contact, user))
 
 
-@router.get("/{contact_id}", response=ContactOut, summary="One contact")
+@router.get("/{contact_id}", response={200: ContactOut, **problems(404)}, summary="One contact")
 def get_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -> dict[str, Any]:
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
     set_etag(response, contact.version)
-    log_pii_access(
-        user=user,
-        contacts=[contact],
-        action=AccessLog.Action.API,
-        ip=client_ip(request),
-        detail="api contact detail",
-    )
+    _shown(request, user, [contact], "api contact detail")
     return contact_detail(contact, user)
 
 
-@router.patch("/{contact_id}", response=ContactOut, summary="Change a contact (If-Match or version)")
+@router.patch(
+    "/{contact_id}",
+    response={200: ContactOut, **problems(403, 404, 409, 412, 422)},
+    summary="Change a contact (If-Match or version)",
+)
 def update_contact(
     request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
 ) -> dict[str, Any]:
+    """Only the fields sent change; `emails`, `phones`, `addresses` and `tags` replace the lists."""
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
-    data = payload.model_dump(exclude_unset=True, mode="json")
-    version = expected_version(request, data.pop("version", None), contact.version)
-    services.contact_update(
-        contact=contact, data=data, actor=user, expected_version=version, ip=client_ip(request)
-    )
+    data = _data(payload)
+    body_version = data.pop("version", None)
+    with precondition(request, body_version):
+        services.contact_update(
+            contact=contact,
+            data=data,
+            actor=user,
+            expected_version=expected_version(request, body_version, contact.version),
+            ip=client_ip(request),
+        )
     contact = selectors.contact_get(user=user, pk=contact_id)
     set_etag(response, contact.version)
-    log_pii_access(user=user, contacts=[contact], action=AccessLog.Action.API, ip=client_ip(request))
+    _shown(request, user, [contact], "api contact update")
     return contact_detail(contact, user)
 
 
-@router.delete("/{contact_id}", response={204: None}, summary="Delete a contact without orders")
+@router.delete(
+    "/{contact_id}",
+    response={204: None, **problems(403, 404, 412, 422)},
+    summary="Delete a contact without orders",
+)
 def delete_contact(request: HttpRequest, contact_id: int) -> Status[None]:
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
@@ -188,47 +180,15 @@ def delete_contact(request: HttpRequest, contact_id: int) -> Status[None]:
     return Status(204, None)
 
 
-def consent_out(record: Any) -> dict[str, Any]:
-    return {
-        "id": record.pk,
-        "channel": record.channel,
-        "status": record.status,
-        "purpose": record.purpose,
-        "source": record.source,
-        "recorded_at": record.recorded_at,
-        "recorded_by_id": record.recorded_by_id,
-    }
-
-
-@router.get("/{contact_id}/consents", response=ConsentStateOut, summary="Consent state and history")
-def get_consents(request: HttpRequest, contact_id: int) -> dict[str, Any]:
-    contact = selectors.contact_get(user=actor(request), pk=contact_id)
-    state = selectors.consent_state(contact)
-    return {
-        "current": {channel: consent_out(r) if r else None for channel, r in state.items()},
-        "history": [consent_out(r) for r in contact.consents.order_by("-recorded_at", "-id")[:200]],
-    }
-
-
-@router.post("/{contact_id}/consents", response={201: ConsentOut}, summary="Record a grant or withdrawal")
-def record_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Status[Any]:
+@router.get(
+    "/{contact_id}/timeline",
+    response={200: list[TimelineEntryOut], **problems(404)},
+    summary="The contact's timeline, newest first",
+)
+def get_timeline(
+    request: HttpRequest, contact_id: int, limit: int = Query(100, ge=1, le=MAX_TIMELINE)
+) -> list[dict[str, Any]]:
+    """Activities, orders, consent and lifecycle-stage changes."""
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
-    record = services.consent_record(
-        contact=contact, actor=user, ip=client_ip(request), **payload.model_dump()
-    )
-    return Status(201, consent_out(record))
-
-
-def timeline_out(entries: list[selectors.TimelineEntry]) -> list[dict[str, Any]]:
-    return [
-        {"at": e.at, "kind": e.kind, "title": str(e.title), "detail": e.detail, "record_id": e.obj.pk}
-        for e in entries
-    ]
-
-
-@router.get("/{contact_id}/timeline", response=list[TimelineEntryOut], summary="The contact's timeline")
-def get_timeline(request: HttpRequest, contact_id: int, limit: int = 100) -> list[dict[str, Any]]:
-    user = actor(request)
-    contact = selectors.contact_get(user=user, pk=contact_id)
-    return timeline_out(selectors.contact_timeline(user=user, contact=contact, limit=max(1, min(limit, 500))))
+    return timeline_body(selectors.contact_timeline(user=user, contact=contact, limit=limit))

@@ -2,44 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
-from django.urls import path
+from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from inyeon.api import accounts, commerce, contacts, problems
+from inyeon.api import accounts, activities, consents, contacts, handlers, me, orders, products
 from inyeon.api.auth import BearerToken, Session
-from inyeon.api.common import actor
-from inyeon.api.schemas import MeOut
-from inyeon.core.visibility import can_see_pii
+from inyeon.api.fallbacks import unknown_path, with_problems
 
 api = NinjaAPI(
     urls_namespace="api",
     title="Inyeon API",
     version="1",
-    description="The JSON API of Inyeon (인연). Errors are RFC 9457 problem+json; lists use cursors.",
+    description=(
+        "The JSON API of Inyeon (인연). Authenticate with `Authorization: Bearer iny_…` (make a token "
+        "with `inyeon token create --user U`) or a signed-in session plus CSRF token. Errors are "
+        "RFC 9457 problem+json naming each bad field; lists are keyset pages "
+        '`{"items": [...], "next_cursor": ...}`; writes take If-Match or a body `version`.'
+    ),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
     auth=[BearerToken(), Session()],
 )
-problems.install(api)
+handlers.install(api)
+api.add_router("/me", me.router)
 api.add_router("/contacts", contacts.router)
+api.add_router("/contacts", consents.router)
 api.add_router("/accounts", accounts.router)
-api.add_router("/products", commerce.products)
-api.add_router("/orders", commerce.orders)
-api.add_router("/activities", commerce.activities)
+api.add_router("/products", products.router)
+api.add_router("/orders", orders.router)
+api.add_router("/activities", activities.router)
 
-
-@api.get("/me", response=MeOut, tags=["me"], summary="The signed-in user")
-def me(request: HttpRequest) -> dict[str, Any]:
-    user = actor(request)
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "role": user.role,
-        "team_id": user.team_id,
-        "language": user.language,
-        "sees_personal_data": can_see_pii(user),
-    }
-
-
-urlpatterns = [path("", api.urls)]
+_patterns, _app_name, _namespace = api.urls
+urlpatterns = [
+    path("", (with_problems(_patterns), _app_name, _namespace)),
+    re_path(r"^", unknown_path),
+]

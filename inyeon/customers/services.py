@@ -146,7 +146,8 @@ def _clean_addresses(raw: list[Any], errors: Errors) -> list[dict[str, str]]:
             errors.add(f"addresses[{i}]", _("Enter an address object."))
             continue
         sub = Errors()
-        line1 = clean_text(item, "line1", sub, max_length=200, required=True) or ""
+        # line1 is required even when the key is missing altogether.
+        line1 = clean_text({"line1": item.get("line1")}, "line1", sub, max_length=200, required=True) or ""
         cleaned = {
             "kind": clean_choice({"kind": item.get("kind", "home")}, "kind", sub, AddressKind.values)
             or "home",

@@ -200,3 +200,12 @@ def test_every_write_is_audited(people: Personas) -> None:
     assert ("contact", "delete") in entities
     assert ("account", "delete") in entities
     assert all(row.actor == people.alice for row in AuditLog.objects.exclude(entity__in=["team", "user"]))
+
+
+def test_an_address_without_a_street_line_is_refused(people: Personas) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.contact_create(
+            data={"display_name": "X", "addresses": [{"city": "서울"}]}, actor=people.alice
+        )
+    assert "addresses[0].line1" in error_dict(exc.value)
+    assert not Contact.objects.exists()

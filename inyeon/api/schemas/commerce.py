@@ -1,0 +1,115 @@
+"""Products, orders and activities. Money is integer minor units with an ISO 4217 currency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class ProductIn(Schema):
+    code: str = ""
+    name_ko: str = ""
+    name_en: str = ""
+    category: str = ""
+    unit_price: int = Field(0, description="Minor units of `currency` (KRW has none: 30000 is ₩30,000).")
+    currency: str = "KRW"
+
+
+class ProductOut(Schema):
+    id: int
+    version: int
+    code: str
+    name_ko: str
+    name_en: str
+    category: str
+    unit_price: int
+    currency: str
+    active: bool
+
+
+class ProductPage(Schema):
+    items: list[ProductOut]
+    next_cursor: str | None
+
+
+class OrderLineIn(Schema):
+    product_id: int | None = None
+    quantity: int = 1
+    unit_price: int | None = Field(None, description="Minor units; the product's price when left out.")
+    description: str = ""
+
+
+class OrderIn(Schema):
+    contact_id: int | None = None
+    account_id: int | None = None
+    number: str = ""
+    ordered_at: str | None = None
+    currency: str = "KRW"
+    channel: str = "online"
+    status: str = "completed"
+    external_id: str = ""
+    total_amount: int | None = Field(None, description="Minor units; the sum of the lines when left out.")
+    lines: list[OrderLineIn] = []
+
+
+class OrderLineOut(Schema):
+    product_id: int | None
+    description: str
+    quantity: int
+    unit_price: int
+    amount: int
+
+
+class OrderOut(Schema):
+    id: int
+    version: int
+    contact_id: int | None
+    account_id: int | None
+    number: str
+    ordered_at: dt.datetime
+    currency: str
+    total_amount: int
+    quantity: int
+    channel: str
+    status: str
+    external_id: str
+    owner_id: int
+
+
+class OrderDetailOut(OrderOut):
+    lines: list[OrderLineOut]
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class ActivityIn(Schema):
+    kind: str = ""
+    subject: str = ""
+    body: str = ""
+    contact_id: int | None = None
+    account_id: int | None = None
+    occurred_at: str | None = None
+    due_at: str | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    version: int
+    kind: str
+    subject: str
+    body: str
+    contact_id: int | None
+    account_id: int | None
+    occurred_at: dt.datetime
+    due_at: dt.datetime | None
+    done_at: dt.datetime | None
+    owner_id: int
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    next_cursor: str | None
