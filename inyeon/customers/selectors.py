@@ -16,7 +16,7 @@ from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
 from inyeon.core.models import User
 from inyeon.core.pagination import Page, keyset_page
 from inyeon.core.phones import phone_search_digits
-from inyeon.core.visibility import visible
+from inyeon.core.visibility import can_see_pii, visible
 from inyeon.customers.choices import ConsentChannel, ConsentStatus
 from inyeon.customers.models import (
     Account,
@@ -56,13 +56,20 @@ def _prefix(field: str, key: str) -> Q:
     return Q(**{f"{field}__gte": key, f"{field}__lt": prefix_upper_bound(key)})
 
 
-def contact_search_q(text: str) -> Q:
-    """Name (Hangul-aware, 초성), e-mail or phone prefix search."""
+def contact_search_q(text: str, *, personal_data: bool = True) -> Q:
+    """Name (Hangul-aware, 초성), e-mail or phone prefix search.
+
+    Without `personal_data` (roles that see it masked) only names are searched: a search by
+    e-mail or phone would tell them whose address or number it is.
+    """
     query = text.strip()
     if not query:
         return Q()
     if is_chosung_query(query):
         return _prefix("name_initials", query.replace(" ", ""))
+    if not personal_data:
+        key = search_key(query)
+        return _prefix("search_name", key) | _prefix("search_given", key)
     if "@" in query:
         key = query.lower()
         return _prefix("primary_email", key) | Q(
@@ -99,7 +106,7 @@ class ContactFilters:
 def contact_queryset(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
     qs = contacts_visible(user)
     if filters.q:
-        qs = qs.filter(contact_search_q(filters.q))
+        qs = qs.filter(contact_search_q(filters.q, personal_data=can_see_pii(user)))
     if filters.lifecycle_stage:
         qs = qs.filter(lifecycle_stage=filters.lifecycle_stage)
     if filters.owner_id:

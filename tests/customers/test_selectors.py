@@ -63,3 +63,15 @@ def test_the_timeline_is_newest_first_and_respects_visibility(people: Personas) 
     assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
     assert {e.kind for e in entries} >= {"order", "note", "consent"}
     assert "oscar's note" not in [e.title for e in entries]
+
+
+def test_roles_that_see_masked_data_cannot_search_by_email_or_phone(people: Personas) -> None:
+    services.contact_create(
+        data={"display_name": "김민수", "emails": ["ms@x.kr"], "phones": ["010-1234-5678"]},
+        actor=people.alice,
+    )
+    for user in (people.dave, people.erin):
+        assert names(user, "ms@x.kr") == []
+        assert names(user, "010-1234") == []
+        assert names(user, "김민") == ["김민수"]
+    assert names(people.sam, "ms@x.kr") == ["김민수"]
