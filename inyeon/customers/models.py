@@ -119,6 +119,8 @@ class Contact(OwnedRecord):
         indexes: ClassVar = [
             models.Index(fields=["owner", "lifecycle_stage", "created_at", "id"]),
             models.Index(fields=["team", "lifecycle_stage", "created_at", "id"]),
+            models.Index(fields=["owner", "created_at", "id"]),
+            models.Index(fields=["team", "created_at", "id"]),
             models.Index(fields=["lifecycle_stage", "created_at", "id"]),
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["search_name", "id"]),
@@ -337,6 +339,9 @@ class Activity(OwnedRecord):
             models.Index(fields=["contact", "occurred_at"]),
             models.Index(fields=["account", "occurred_at"]),
             models.Index(fields=["owner", "due_at"]),
+            models.Index(fields=["occurred_at", "id"]),
+            models.Index(fields=["owner", "occurred_at", "id"]),
+            models.Index(fields=["team", "occurred_at", "id"]),
         ]
 
     def __str__(self) -> str:
