@@ -1,0 +1,1 @@
+"""Statistical models of customer value: arrays in, arrays out; no Django imports."""

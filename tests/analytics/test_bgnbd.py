@@ -1,0 +1,47 @@
+"""The BG/NBD library reproduces the published CDNOW results (Fader, Hardie & Lee 2005)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from lifetimes import datasets as lifetimes_datasets  # test dependency: ships the CDNOW data
+
+from inyeon.analytics.models import bgnbd
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    data = lifetimes_datasets.load_cdnow_summary()
+    return data["frequency"].to_numpy(), data["recency"].to_numpy(), data["T"].to_numpy()
+
+
+def test_it_recovers_the_published_cdnow_parameters(cdnow: tuple) -> None:
+    params = bgnbd.fit(*cdnow)
+    assert params.n == 2357
+    assert params.r == pytest.approx(0.243, abs=0.001)
+    assert params.alpha == pytest.approx(4.414, abs=0.01)
+    assert params.a == pytest.approx(0.793, abs=0.002)
+    assert params.b == pytest.approx(2.426, abs=0.01)
+    assert params.log_likelihood == pytest.approx(-9582.4, abs=0.1)
+
+
+def test_the_papers_example_customer_expects_1_226_purchases_in_39_weeks(cdnow: tuple) -> None:
+    params = bgnbd.fit(*cdnow)
+    expected = bgnbd.conditional_expected_purchases(params, 39, [2], [30.43], [38.86])
+    assert expected[0] == pytest.approx(1.226, abs=0.001)
+
+
+def test_probability_alive_is_one_without_repeat_purchases_and_falls_with_silence() -> None:
+    params = bgnbd.BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0, n=0)
+    p = bgnbd.probability_alive(params, [0, 3, 3], [0, 30.0, 5.0], [38.86, 38.86, 38.86])
+    assert p[0] == 1.0
+    assert 0 < p[2] < p[1] < 1
+
+
+def test_degenerate_input_gets_a_clear_error() -> None:
+    with pytest.raises(bgnbd.FitError, match="repeat purchase"):
+        bgnbd.fit([0, 0, 0], [0, 0, 0], [10, 20, 30])
+    with pytest.raises(bgnbd.FitError, match="two customers"):
+        bgnbd.fit([1], [2.0], [10.0])
+    with pytest.raises(bgnbd.FitError, match="t_x"):
+        bgnbd.fit([1, 2], [12.0, 1.0], [10.0, 10.0])
