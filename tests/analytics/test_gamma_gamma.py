@@ -1,0 +1,31 @@
+"""The Gamma-Gamma library reproduces the published CDNOW spend parameters."""
+
+from __future__ import annotations
+
+import pytest
+from lifetimes import datasets as lifetimes_datasets  # test dependency: ships the CDNOW data
+
+from inyeon.analytics.models import gamma_gamma
+from inyeon.analytics.models.bgnbd import FitError
+
+
+def test_it_recovers_the_published_cdnow_spend_parameters() -> None:
+    data = lifetimes_datasets.load_cdnow_summary_data_with_monetary_value()
+    params = gamma_gamma.fit(data["frequency"].to_numpy(), data["monetary_value"].to_numpy())
+    assert params.n == 946
+    assert params.p == pytest.approx(6.25, abs=0.01)
+    assert params.q == pytest.approx(3.74, abs=0.01)
+    assert params.gamma == pytest.approx(15.44, abs=0.05)
+
+
+def test_expected_spend_shrinks_a_customers_mean_towards_the_population() -> None:
+    params = gamma_gamma.GammaGammaParams(p=6.25, q=3.74, gamma=15.44, log_likelihood=0.0, n=0)
+    population = 6.25 * 15.44 / 2.74
+    one, many = gamma_gamma.conditional_expected_spend(params, [1, 20], [100.0, 100.0])
+    assert population < one < many < 100.0
+    assert gamma_gamma.conditional_expected_spend(params, [0], [0.0])[0] == pytest.approx(population)
+
+
+def test_too_few_repeat_customers_is_a_clear_error() -> None:
+    with pytest.raises(FitError, match="at least two"):
+        gamma_gamma.fit([0, 1, 0], [0.0, 10.0, 0.0])
