@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "inyeon.core",
     "inyeon.customers",
+    "inyeon.analytics",
     "inyeon.web",
 ]
 
