@@ -46,3 +46,17 @@ def test_a_map_that_leaves_a_cell_out_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"segments": {"all": {"en": "All", "ko": "전체", "cells": ["11"]}}}))
     with pytest.raises(ValueError, match="25"):
         rfm.load_segment_map(path)
+
+
+def test_sparse_and_dense_customer_ids_give_the_same_table() -> None:
+    rng = np.random.default_rng(3)
+    dense = rng.integers(0, 50, size=500)
+    sparse = dense * 10**12  # far apart: takes the sorting path
+    dates = np.datetime64("2026-01-01") + rng.integers(0, 300, size=500).astype("timedelta64[D]")
+    money = rng.gamma(2.0, 100.0, size=500)
+    a = rfm.rfm_table(dense, dates, money, as_of="2026-12-31")
+    b = rfm.rfm_table(sparse, dates, money, as_of="2026-12-31")
+    assert (a.customer_id * 10**12 == b.customer_id).all()
+    assert (a.recency_days == b.recency_days).all()
+    assert (a.frequency == b.frequency).all()
+    assert np.allclose(a.monetary, b.monetary)

@@ -44,13 +44,32 @@ def rfm_table(customer_id: ArrayLike, order_date: ArrayLike, amount: ArrayLike, 
     cutoff = np.datetime64(as_of, "D")
     keep = days <= cutoff
     ids, days, money = ids[keep], days[keep], money[keep]
-    uniq, inverse = np.unique(ids, return_inverse=True)
-    frequency = np.bincount(inverse, minlength=uniq.size).astype(np.int64)
-    monetary = np.bincount(inverse, weights=money, minlength=uniq.size).astype(np.float64)
-    day_numbers = days.astype(np.int64)
-    order = np.argsort(inverse, kind="stable")
-    starts = np.concatenate(([0], np.cumsum(frequency)[:-1]))
-    last = np.maximum.reduceat(day_numbers[order], starts) if uniq.size else np.array([], dtype=np.int64)
+    if ids.size == 0:
+        empty = np.array([], dtype=np.int64)
+        return RFMTable(
+            customer_id=empty, recency_days=empty, frequency=empty, monetary=np.array([], dtype=np.float64)
+        )
+    low, high = int(ids.min()), int(ids.max())
+    if high - low < 4 * ids.size:
+        # Dense ids (the usual primary keys): count per id without sorting.
+        offset = ids - low
+        frequency_all = np.bincount(offset)
+        present = np.flatnonzero(frequency_all)
+        uniq = present + low
+        frequency = frequency_all[present].astype(np.int64)
+        monetary = np.bincount(offset, weights=money)[present].astype(np.float64)
+        last_all = np.full(frequency_all.size, np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(last_all, offset, days.astype(np.int64))
+        last = last_all[present]
+    else:
+        # Sparse ids: one sort groups the orders by customer, then reduce contiguous runs.
+        order = np.argsort(ids)
+        sorted_ids = ids[order]
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_ids)) + 1))
+        uniq = sorted_ids[starts]
+        frequency = np.diff(np.append(starts, ids.size)).astype(np.int64)
+        monetary = np.add.reduceat(money[order], starts).astype(np.float64)
+        last = np.maximum.reduceat(days.astype(np.int64)[order], starts)
     recency = cutoff.astype(np.int64) - last
     return RFMTable(
         customer_id=uniq, recency_days=recency.astype(np.int64), frequency=frequency, monetary=monetary
