@@ -45,3 +45,25 @@ def test_degenerate_input_gets_a_clear_error() -> None:
         bgnbd.fit([1], [2.0], [10.0])
     with pytest.raises(bgnbd.FitError, match="t_x"):
         bgnbd.fit([1, 2], [12.0, 1.0], [10.0, 10.0])
+
+
+def test_the_analytic_gradient_matches_finite_differences(cdnow: tuple) -> None:
+    from scipy.optimize import check_grad
+
+    x, t_x, T = (np.asarray(v, dtype=float) for v in cdnow)
+    prepared = bgnbd._prepare(*bgnbd.merge_identical(x, t_x, T))
+    point = np.log([0.3, 5.0, 0.7, 2.0])
+    error = check_grad(
+        lambda p: bgnbd._negative_log_likelihood_and_gradient(p, prepared)[0],
+        lambda p: bgnbd._negative_log_likelihood_and_gradient(p, prepared)[1],
+        point,
+    )
+    assert error < 1e-3
+
+
+def test_merging_identical_histories_keeps_the_likelihood(cdnow: tuple) -> None:
+    x, t_x, T = (np.asarray(v, dtype=float) for v in cdnow)
+    doubled = bgnbd.fit(np.tile(x, 2), np.tile(t_x, 2), np.tile(T, 2))
+    single = bgnbd.fit(x, t_x, T)
+    assert doubled.log_likelihood == pytest.approx(2 * single.log_likelihood, rel=1e-6)
+    assert doubled.r == pytest.approx(single.r, rel=1e-4)
