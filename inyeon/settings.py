@@ -209,5 +209,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("INYEON_LOG_LEVEL", "WARNING")},
 }
-
-NINJA_PAGINATION_PER_PAGE = 50

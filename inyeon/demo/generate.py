@@ -57,7 +57,7 @@ class Summary:
     stages: dict[str, int] = field(default_factory=dict)
 
 
-def _progress_to_stderr(done: int, total: int) -> None:
+def progress_to_stderr(done: int, total: int) -> None:
     width = 30
     filled = int(width * done / max(total, 1))
     sys.stderr.write(f"\r  contacts [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")

@@ -28,7 +28,6 @@ def test_switching_language_is_remembered_on_the_user(people: Personas) -> None:
     client.post(reverse("web:set_language"), {"language": "en", "next": "/"})
     people.alice.refresh_from_db()
     assert people.alice.language == "en"
-    assert "Contacts" in Client().get("/").content.decode() or True  # anonymous: redirected
     assert ">Contacts<" in client.get(reverse("web:home")).content.decode()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from inyeon.core.audit import audit
-from inyeon.demo.generate import DemoGenerator, _progress_to_stderr, demo_exists, reset_customer_data
+from inyeon.demo.generate import DemoGenerator, demo_exists, progress_to_stderr, reset_customer_data
 from inyeon.demo.people import demo_password, ensure_users
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             contacts=contacts,
             accounts=accounts,
             users=users,
-            progress=None if options["quiet"] else _progress_to_stderr,
+            progress=None if options["quiet"] else progress_to_stderr,
         )
         audit(
             actor=None,
