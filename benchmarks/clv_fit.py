@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from inyeon.analytics.models import bgnbd
+from inyeon.analytics.stats import bgnbd
 
 TRUE = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from inyeon.analytics.models import rfm
+from inyeon.analytics.stats import rfm
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""Customer analytics. `inyeon.analytics.models` is a pure library (numpy/scipy, never Django)."""
+"""Customer analytics. `inyeon.analytics.stats` is a pure library (numpy/scipy, never Django)."""

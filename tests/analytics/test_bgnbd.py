@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from lifetimes import datasets as lifetimes_datasets  # test dependency: ships the CDNOW data
 
-from inyeon.analytics.models import bgnbd
+from inyeon.analytics.stats import bgnbd
 
 
 @pytest.fixture(scope="module")

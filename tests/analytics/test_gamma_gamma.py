@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lifetimes import datasets as lifetimes_datasets  # test dependency: ships the CDNOW data
 
-from inyeon.analytics.models import gamma_gamma
-from inyeon.analytics.models.bgnbd import FitError
+from inyeon.analytics.stats import gamma_gamma
+from inyeon.analytics.stats.bgnbd import FitError
 
 
 def test_it_recovers_the_published_cdnow_spend_parameters() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lifetimes import datasets as lifetimes_datasets  # test dependency: ships the CDNOW data
 
-from inyeon.analytics.models import pareto_nbd
+from inyeon.analytics.stats import pareto_nbd
 
 
 def test_it_recovers_the_published_cdnow_parameters() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inyeon.analytics.models import rfm
+from inyeon.analytics.stats import rfm
 
 
 def test_the_table_counts_recency_frequency_and_money_as_of_a_date() -> None:

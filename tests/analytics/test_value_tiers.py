@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inyeon.analytics.models import value_tiers
+from inyeon.analytics.stats import value_tiers
 
 
 def test_tiers_cut_the_ranking_at_the_configured_shares() -> None:

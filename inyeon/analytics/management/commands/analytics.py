@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from inyeon.analytics.models import bgnbd, gamma_gamma, pareto_nbd
+from inyeon.analytics.stats import bgnbd, gamma_gamma, pareto_nbd
 
 COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
 

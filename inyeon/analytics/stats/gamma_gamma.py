@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import gammaln
 
-from inyeon.analytics.models.bgnbd import FitError
+from inyeon.analytics.stats.bgnbd import FitError
 
 FloatArray = NDArray[np.float64]
 

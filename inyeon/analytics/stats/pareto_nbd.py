@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
-from inyeon.analytics.models.bgnbd import FitError, _summary
+from inyeon.analytics.stats.bgnbd import FitError, _summary
 
 FloatArray = NDArray[np.float64]
 
