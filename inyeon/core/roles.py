@@ -41,3 +41,6 @@ PII_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.MANAGER, Role.SALES_REP,
 WRITE_ROLES: frozenset[str] = frozenset(
     {Role.ADMIN, Role.MANAGER, Role.SALES_REP, Role.SERVICE_AGENT, Role.MARKETER}
 )
+
+# Roles that may start a scoring run of the whole customer base.
+SCORING_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.ANALYST})

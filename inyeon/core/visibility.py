@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from inyeon.core.models import RecordShare, Team, User
-from inyeon.core.roles import PII_ROLES, ROLE_SCOPE, WRITE_ROLES, Scope
+from inyeon.core.roles import PII_ROLES, ROLE_SCOPE, SCORING_ROLES, WRITE_ROLES, Scope
 
 M = TypeVar("M", bound=models.Model)
 
@@ -69,6 +69,12 @@ def can_write(user: User | None) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.role in WRITE_ROLES
+
+
+def can_run_scoring(user: User | None) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in SCORING_ROLES
 
 
 def can_assign_to_others(user: User) -> bool:

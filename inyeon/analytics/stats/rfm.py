@@ -97,11 +97,25 @@ def rfm_scores(table: RFMTable) -> tuple[NDArray[np.int64], NDArray[np.int64], N
 def load_segment_map(path: Path = DEFAULT_MAP) -> dict[str, dict[str, Any]]:
     """A segment map: {key: {"en", "ko", "cells": ["RF", ...]}} covering all 25 R x F cells once."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    segments: dict[str, dict[str, Any]] = data["segments"]
-    cells = [cell for seg in segments.values() for cell in seg["cells"]]
+    try:
+        return validate_segment_map(data["segments"])
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def validate_segment_map(segments: Any) -> dict[str, dict[str, Any]]:
+    """Check a segment map (each segment with "en", "ko" and its cells; all 25 cells once)."""
+    if not isinstance(segments, dict) or not segments:
+        raise ValueError("the segment map must be an object of named segments")
+    for key, seg in segments.items():
+        if not isinstance(seg, dict) or not all(isinstance(seg.get(k), str) for k in ("en", "ko")):
+            raise ValueError(f"segment {key!r} needs an English and a Korean label (en, ko)")
+        if not isinstance(seg.get("cells"), list) or len(str(key)) > 30:
+            raise ValueError(f"segment {key!r} needs a list of cells and a key of at most 30 characters")
+    cells = [str(cell) for seg in segments.values() for cell in seg["cells"]]
     expected = {f"{r}{f}" for r in range(1, 6) for f in range(1, 6)}
     if sorted(cells) != sorted(expected):
-        raise ValueError(f"{path}: the segment map must name each of the 25 recency x frequency cells once")
+        raise ValueError("the segment map must name each of the 25 recency x frequency cells once")
     return segments
 
 
