@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -153,13 +153,21 @@ def scoring_request(
     return run
 
 
-def _progress(run: ScoringRun, progress: int, step: str, **extra: Any) -> None:
-    ScoringRun.objects.filter(pk=run.pk).update(progress=progress, step=step, **extra)
-    run.progress, run.step = progress, step
+ProgressCallback = Callable[[int, str], None]
 
 
-def scoring_execute(run: ScoringRun) -> ScoringRun:
-    """Score every contact as of `run.as_of` and write the results in one transaction."""
+def scoring_execute(run: ScoringRun, on_progress: ProgressCallback | None = None) -> ScoringRun:
+    """Score every contact as of `run.as_of` and write the results in one transaction.
+
+    Progress (0-100 and the step) is saved on the run as it goes, so the UI and the API can show it.
+    """
+
+    def _progress(run: ScoringRun, progress: int, step: str, **extra: Any) -> None:
+        ScoringRun.objects.filter(pk=run.pk).update(progress=progress, step=step, **extra)
+        run.progress, run.step = progress, step
+        if on_progress is not None:
+            on_progress(progress, step)
+
     started = timezone.now()
     _progress(run, 1, "reading", status=RunStatus.RUNNING, started_at=started)
     try:
@@ -201,6 +209,8 @@ def scoring_execute(run: ScoringRun) -> ScoringRun:
                 summary=json.loads(json.dumps(summary)),
                 snapshot=snapshot.pack(contact_id, codes),
             )
+            if on_progress is not None:
+                on_progress(100, "done")
             audit(
                 actor=None,
                 action="update",

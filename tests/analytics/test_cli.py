@@ -42,3 +42,40 @@ def test_a_bad_summary_names_the_line_and_column(tmp_path: Path) -> None:
     path.write_text("customer_id,frequency,recency,T\n1,2,30.4,38.9\n2,x,1,38.9\n")
     with pytest.raises(CommandError, match="line 3, column frequency"):
         call_command("analytics", "fit-clv", "--summary", str(path), "--model", "bgnbd")
+
+
+def test_rfm_scores_an_order_file_and_names_a_bad_line(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "customer_id,date,amount\nA,2026-01-05,100\nA,20260301,50\nB,2026-02-01,10\nC,2025-06-01,999\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("analytics", "rfm", "--orders", str(orders), "--as-of", "2026-03-31", stdout=out)
+    rows = [line.split(",") for line in out.getvalue().strip().splitlines()]
+    assert rows[0] == ["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"]
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id["A"][1:4] == ["30", "2", "150.00"]
+    assert by_id["C"][1:4] == ["303", "1", "999.00"]
+    assert (by_id["A"][4], by_id["B"][4], by_id["C"][4]) == ("4", "2", "1")  # quintiles of three
+    orders.write_text("customer_id,date,amount\nA,2026-01-05,100\nB,yesterday,5\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 3, column date"):
+        call_command("analytics", "rfm", "--orders", str(orders), "--as-of", "2026-03-31")
+
+
+def test_score_runs_the_job_with_a_progress_bar(base: object) -> None:
+    from inyeon.analytics.models import CustomerScore
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("analytics", "score", "--as-of", "2026-06-30", stdout=out, stderr=err)
+    assert "65 customers, 62 with purchases" in out.getvalue()
+    assert CustomerScore.objects.count() == 65
+
+
+def test_score_enqueue_queues_a_run(db: None) -> None:
+    from inyeon.analytics.models import RunStatus, ScoringRun
+
+    out = io.StringIO()
+    call_command("analytics", "score", "--enqueue", stdout=out)
+    assert ScoringRun.objects.get().status == RunStatus.QUEUED
+    assert "queued" in out.getvalue()
