@@ -19,6 +19,7 @@ from inyeon.analytics.models import RunStatus, ScoringRun, ScoringSettings
 from inyeon.analytics.stats import rfm
 from inyeon.analytics.stats.lifecycle import LifecycleRules
 from inyeon.analytics.stats.scoring import ScoringConfig, score_customers
+from inyeon.analytics.stats.summaries import base_summary
 from inyeon.core.audit import audit, diff
 from inyeon.core.audit import snapshot as record_snapshot
 from inyeon.core.models import User
@@ -195,6 +196,14 @@ def scoring_execute(run: ScoringRun, on_progress: ProgressCallback | None = None
                 "params": scores.params,
                 "notes": scores.notes,
                 "segments": segment_keys,
+                "all": base_summary(
+                    r_score=scores.r_score,
+                    f_score=scores.f_score,
+                    monetary=scores.monetary,
+                    clv=scores.clv,
+                    stage=scores.lifecycle_stage,
+                    segment=scores.segment,
+                ),
             }
             ScoringRun.objects.filter(pk=run.pk).update(
                 status=RunStatus.DONE,

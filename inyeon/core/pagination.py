@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,24 +39,35 @@ def _decode(cursor: str) -> list[Any]:
 
 
 def keyset_page(queryset: models.QuerySet[T], *, sort: str, cursor: str | None, limit: int) -> Page[T]:
-    """One page of `queryset` ordered by `sort` (a field, '-' for descending) then id.
+    """One page of `queryset` ordered by `sort` (a field or a related path such as `score__clv_12m`,
+    '-' for descending) then id.
 
-    The model's `sort` field must not be null. Datetimes are compared in ISO form after parsing.
+    The sort value must not be null (a related path therefore keeps only rows that have it).
+    Datetimes are compared in ISO form after parsing.
     """
     descending = sort.startswith("-")
     field = sort.lstrip("-")
+    key = field
+    if "__" in field:
+        # A related value: sort on it through an alias so the page's last row can name it.
+        queryset = cast(
+            "models.QuerySet[T]",
+            queryset.filter(**{f"{field}__isnull": False}).annotate(sort_key=models.F(field)),
+        )
+        key = "sort_key"
     if cursor:
         value, last_id = _decode(cursor)
-        model_field = queryset.model._meta.get_field(field)
-        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
+        if key == field:
+            model_field = queryset.model._meta.get_field(field)
+            if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+                value = dt.datetime.fromisoformat(value)
         op = "lt" if descending else "gt"
-        queryset = queryset.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id}))
-    order = [sort, "-id" if descending else "id"]
+        queryset = queryset.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": last_id}))
+    order = [f"-{key}" if descending else key, "-id" if descending else "id"]
     rows = list(queryset.order_by(*order)[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, field), last.pk])
+        next_cursor = _encode([getattr(last, key), last.pk])
     return Page(items=rows, next_cursor=next_cursor)

@@ -30,7 +30,22 @@ from inyeon.customers.models import (
     StageChange,
 )
 
-CONTACT_SORTS = {"created_at", "-created_at", "updated_at", "-updated_at", "search_name", "-search_name"}
+# Sorts by a score (written by the analytics scoring job) list only contacts that have been scored.
+SCORE_SORT_FIELDS = (
+    "clv_12m",
+    "customer_equity",
+    "p_alive",
+    "expected_purchases_90d",
+    "monetary",
+    "frequency",
+    "recency_days",
+    "r_score",
+    "f_score",
+    "m_score",
+)
+CONTACT_SORTS = {"created_at", "-created_at", "updated_at", "-updated_at", "search_name", "-search_name"} | {
+    f"{sign}score.{name}" for name in SCORE_SORT_FIELDS for sign in ("", "-")
+}
 ACCOUNT_SORTS = {"created_at", "-created_at", "search_name", "-search_name"}
 ORDER_SORTS = {"ordered_at", "-ordered_at"}
 
@@ -101,6 +116,13 @@ class ContactFilters:
     tag: str = ""
     created_after: dt.date | None = None
     created_before: dt.date | None = None
+    segment: str = ""
+    value_tier: str = ""
+    r_score: int | None = None
+    f_score: int | None = None
+    m_score: int | None = None
+    p_alive_min: float | None = None
+    p_alive_max: float | None = None
 
 
 def contact_queryset(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
@@ -121,6 +143,18 @@ def contact_queryset(*, user: User, filters: ContactFilters) -> QuerySet[Contact
         qs = qs.filter(created_at__date__gte=filters.created_after)
     if filters.created_before:
         qs = qs.filter(created_at__date__lte=filters.created_before)
+    score_filters = {
+        "score__segment": filters.segment or None,
+        "score__value_tier": filters.value_tier or None,
+        "score__r_score": filters.r_score,
+        "score__f_score": filters.f_score,
+        "score__m_score": filters.m_score,
+        "score__p_alive__gte": filters.p_alive_min,
+        "score__p_alive__lte": filters.p_alive_max,
+    }
+    chosen = {k: v for k, v in score_filters.items() if v is not None}
+    if chosen:
+        qs = qs.filter(**chosen)
     return qs
 
 
@@ -136,8 +170,9 @@ def contact_list(
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"sort": _("Sort by one of: %(s)s.") % {"s": ", ".join(sorted(CONTACT_SORTS))}})
-    qs = contact_queryset(user=user, filters=filters).select_related("account", "owner")
-    return keyset_page(qs, sort=sort, cursor=cursor, limit=max(1, min(limit, 200)))
+    qs = contact_queryset(user=user, filters=filters).select_related("account", "owner", "score")
+    path = sort.replace("score.", "score__")
+    return keyset_page(qs, sort=path, cursor=cursor, limit=max(1, min(limit, 200)))
 
 
 def contact_get(*, user: User, pk: int) -> Contact:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -161,3 +162,40 @@ class ActivityForm(ServiceForm):
     due_at = forms.CharField(
         label=_("due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+
+class ScoringSettingsForm(ServiceForm):
+    """The scoring rules; the service checks the ranges and names the field of each error."""
+
+    new_within_days = forms.IntegerField(label=_("New: first purchase within (days)"))
+    churn_after_days = forms.IntegerField(label=_("Churned: no purchase for more than (days)"))
+    churn_p_alive_below = forms.FloatField(label=_("Churned: P(alive) below"))
+    core_tiers = forms.CharField(
+        label=_("Core: value tiers"), max_length=20, help_text=_("For example A or A,B.")
+    )
+    core_min_frequency_score = forms.IntegerField(label=_("Core: frequency score at least"))
+    tier_a_share = forms.FloatField(label=_("Tier A: top share of customers"))
+    tier_b_share = forms.FloatField(label=_("Tier B: top share of customers (cumulative)"))
+    referral_share = forms.FloatField(label=_("Share of referred customers' CLV in equity"))
+    annual_discount_rate = forms.FloatField(label=_("Annual discount rate"))
+    schedule_hour = forms.IntegerField(
+        label=_("Daily scoring at (hour)"), required=False, help_text=_("Empty: no scheduled scoring.")
+    )
+    segment_map = forms.CharField(
+        label=_("RFM segment map (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_('Empty: the default 5x5 map. Each segment: en, ko and its R/F cells such as "55".'),
+    )
+
+    def clean_segment_map(self) -> Any:
+        text = self.cleaned_data.get("segment_map", "").strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(_("This is not valid JSON: %(reason)s") % {"reason": exc.msg}) from None
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

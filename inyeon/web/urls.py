@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import accounts, auth, contacts, home, logs
+from inyeon.web.views import accounts, analytics, auth, contacts, home, logs
 
 app_name = "web"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("accounts/new/", accounts.account_create, name="account_create"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account"),
     path("accounts/<int:pk>/edit/", accounts.account_edit, name="account_edit"),
+    path("analytics/", analytics.analytics_home, name="analytics"),
+    path("analytics/score/", analytics.analytics_score, name="analytics_score"),
+    path("analytics/runs/<int:pk>/", analytics.scoring_run, name="scoring_run"),
+    path("analytics/settings/", analytics.scoring_settings, name="scoring_settings"),
     path("audit/", logs.audit_log, name="audit"),
     path("audit/access/", logs.access_log, name="access_log"),
 ]

@@ -22,6 +22,11 @@ def phone(value: str) -> str:
     return value if "•" in (value or "") else format_phone(value or "")
 
 
+@register.filter
+def segment_label(key: str, labels: dict[str, str]) -> str:
+    return labels.get(key, key) if isinstance(labels, dict) else key
+
+
 @register.inclusion_tag("web/_stage.html")
 def stage_badge(stage: str, label: str) -> dict[str, str]:
     return {"stage": stage, "label": label}

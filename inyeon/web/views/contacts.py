@@ -10,9 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inyeon.analytics.explain import p_alive_sentence
+from inyeon.analytics.selectors import score_of, segment_labels
 from inyeon.core.audit import client_ip
 from inyeon.core.errors import ConflictError, error_dict
 from inyeon.core.models import AccessLog, User
@@ -26,13 +29,24 @@ from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm, Serv
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
 
 
+def _score(value: Any) -> int | None:
+    number = int_or_none(value)
+    return number if number is not None and 1 <= number <= 5 else None
+
+
 def _filters(request: HttpRequest) -> selectors.ContactFilters:
     stage = request.GET.get("stage", "")
+    tier = request.GET.get("tier", "")
     return selectors.ContactFilters(
         q=request.GET.get("q", "").strip(),
         lifecycle_stage=stage if stage in LifecycleStage.values else "",
         owner_id=int_or_none(request.GET.get("owner")),
         tag=request.GET.get("tag", "").strip(),
+        segment=request.GET.get("segment", "").strip()[:30],
+        value_tier=tier if tier in {"A", "B", "C"} else "",
+        r_score=_score(request.GET.get("r_score")),
+        f_score=_score(request.GET.get("f_score")),
+        m_score=_score(request.GET.get("m_score")),
     )
 
 
@@ -73,7 +87,18 @@ def contact_list(request: HttpRequest) -> HttpResponse:
                 ("created_at", _("Oldest first")),
                 ("search_name", _("Name (A→Z, 가→하)")),
                 ("-updated_at", _("Recently changed")),
+                ("-score.clv_12m", _("12-month CLV, highest first")),
+                ("-score.customer_equity", _("Customer equity, highest first")),
+                ("-score.monetary", _("Revenue, highest first")),
+                ("-score.frequency", _("Orders, most first")),
+                ("score.recency_days", _("Last purchase, most recent first")),
+                ("-score.p_alive", _("P(alive), highest first")),
+                ("score.p_alive", _("P(alive), lowest first")),
+                ("-score.expected_purchases_90d", _("Expected purchases, most first")),
             ],
+            "segment_labels": segment_labels(get_language() or "en"),
+            "tiers": ["A", "B", "C"],
+            "score_sort": sort.lstrip("-").startswith("score."),
         },
     )
 
@@ -91,6 +116,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         detail="web contact 360",
     )
     consent = selectors.consent_state(contact)
+    score = score_of(contact)
+    labels = segment_labels(get_language() or "en") if score else {}
     return render(
         request,
         "web/contacts/detail.html",
@@ -107,6 +134,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "consent_form": ConsentForm(),
             "activity_form": ActivityForm(),
+            "score": score,
+            "segment_label": labels.get(score.segment, score.segment) if score else "",
+            "previous_segment_label": labels.get(score.previous_segment, score.previous_segment)
+            if score
+            else "",
+            "p_alive_sentence": p_alive_sentence(score) if score else "",
         },
     )
 
