@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import os
 import resource
 import sys
@@ -54,8 +53,8 @@ def binary_copy(columns: list[tuple[str, str, object]], n: int) -> tuple[np.ndar
 def load(customers: int, per_customer: float, seed: int = 3) -> None:
     from django.db import connection
 
-    from inyeon.core.services import team_ensure
     from inyeon.core.models import User
+    from inyeon.core.services import team_ensure
 
     team = team_ensure(name="Bench")
     owners = []
@@ -68,7 +67,8 @@ def load(customers: int, per_customer: float, seed: int = 3) -> None:
     now_us = int((dt.datetime(2026, 6, 30) - dt.datetime(2000, 1, 1)).total_seconds() * 1e6)
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE analytics_customerscore, customers_stagechange, customers_order, customers_contact RESTART IDENTITY CASCADE"
+            "TRUNCATE analytics_customerscore, customers_stagechange, customers_order, customers_contact "
+            "RESTART IDENTITY CASCADE"
         )
         cursor.execute("TRUNCATE analytics_scoringrun")
     t = time.perf_counter()
@@ -100,9 +100,11 @@ def load(customers: int, per_customer: float, seed: int = 3) -> None:
     )
     rows["owner_id"] = owners_arr[np.arange(customers) % 8]
     names = ", ".join(n for n in rows.dtype.names if n != "nfields" and not n.endswith("_len"))
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY customers_contact ({names}) FROM STDIN (FORMAT binary)") as copy:
-            copy.write(head + rows.tobytes() + tail)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY customers_contact ({names}) FROM STDIN (FORMAT binary)") as copy,
+    ):
+        copy.write(head + rows.tobytes() + tail)
     print(f"contacts loaded: {customers:,} in {time.perf_counter() - t:.1f} s", flush=True)
 
     rng = np.random.default_rng(seed)

@@ -440,6 +440,8 @@ KO.update(
         "P(alive), highest first": "활동 확률 높은 순",
         "P(alive), lowest first": "활동 확률 낮은 순",
         "Expected purchases, most first": "예상 구매 수 많은 순",
+        "No finished scoring run with this number.": "이 번호로 끝난 점수 계산 실행이 없습니다.",
+        "No earlier finished scoring run to compare with.": "비교할 이전 점수 계산 실행이 없습니다.",
     }
 )
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from inyeon.api.common import actor, cursor_param, limit_param, page_body, set_location
 from inyeon.api.concurrency import expected_version, precondition, set_etag
+from inyeon.api.schemas.analytics import ScoresOut
 from inyeon.api.schemas.common import TimelineEntryOut
 from inyeon.api.schemas.contacts import ContactIn, ContactOut, ContactPage, ContactPatch, ContactQuery
 from inyeon.api.schemas.problems import problems
@@ -26,6 +27,8 @@ from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
 
 router = Router(tags=["contacts"])
+
+SCORE_FIELDS = tuple(ScoresOut.model_fields)
 
 
 def contact_item(contact: Contact, user: User) -> dict[str, Any]:
@@ -45,7 +48,16 @@ def contact_item(contact: Contact, user: User) -> dict[str, Any]:
         "created_at": contact.created_at,
         "updated_at": contact.updated_at,
         "pii_masked": pii.masked,
+        "scores": scores_body(contact),
     }
+
+
+def scores_body(contact: Contact) -> dict[str, Any] | None:
+    try:
+        score = contact.score  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+    return {name: getattr(score, name) for name in SCORE_FIELDS}
 
 
 def contact_detail(contact: Contact, user: User) -> dict[str, Any]:
@@ -73,6 +85,8 @@ def _filters(query: ContactQuery) -> selectors.ContactFilters:
     if query.lifecycle_stage and query.lifecycle_stage not in LifecycleStage.values:
         choices = ", ".join(LifecycleStage.values)
         raise ValidationError({"lifecycle_stage": _("Choose one of: %(choices)s.") % {"choices": choices}})
+    if query.value_tier and query.value_tier not in {"A", "B", "C"}:
+        raise ValidationError({"value_tier": _("Choose one of: %(choices)s.") % {"choices": "A, B, C"}})
     return selectors.ContactFilters(**query.model_dump())
 
 
@@ -98,7 +112,12 @@ def list_contacts(
     query: Query[ContactQuery],
     sort: str = Query(
         "-created_at",
-        description="-created_at, created_at, -updated_at, updated_at, search_name or -search_name.",
+        description=(
+            "-created_at, created_at, -updated_at, updated_at, search_name or -search_name; or a score "
+            "(only scored contacts are listed): score.clv_12m, score.customer_equity, score.p_alive, "
+            "score.expected_purchases_90d, score.monetary, score.frequency, score.recency_days, "
+            "score.r_score, score.f_score, score.m_score, each with '-' for descending."
+        ),
     ),
     cursor: str | None = cursor_param(),
     limit: int = limit_param(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from inyeon.api import accounts, activities, consents, contacts, handlers, me, orders, products
+from inyeon.api import accounts, activities, analytics, consents, contacts, handlers, me, orders, products
 from inyeon.api.auth import BearerToken, Session
 from inyeon.api.fallbacks import unknown_path, with_problems
 
@@ -31,6 +31,7 @@ api.add_router("/accounts", accounts.router)
 api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
 api.add_router("/activities", activities.router)
+api.add_router("/analytics", analytics.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -179,7 +179,7 @@ def contact_get(*, user: User, pk: int) -> Contact:
     """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403)."""
     return (
         contacts_visible(user, single=True)
-        .select_related("account", "owner", "team", "referred_by")
+        .select_related("account", "owner", "team", "referred_by", "score")
         .get(pk=pk)
     )
 

@@ -36,7 +36,7 @@ def test_the_analytics_page_shows_the_grid_curve_funnel_and_segments(base: Base,
     grid = run.summary["all"]["rfm_grid"]["customers"]
     assert sum(map(sum, grid)) == 62
     # The R5/F5 cell links to the list filtered to it and shows its customer count.
-    assert f"r_score=5&amp;f_score=5&amp;sort=-score.monetary" in page
+    assert "r_score=5&amp;f_score=5&amp;sort=-score.monetary" in page
     assert f"<strong>{grid[4][4]}</strong>" in page
     top20 = round(100 * run.summary["all"]["pareto"]["top20_share"])
     assert f"The top 20% of customers bring {top20}% of revenue." in page

@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from inyeon.api.schemas.analytics import ScoresOut
+
 
 class AddressIn(Schema):
     kind: str = "home"
@@ -60,6 +62,7 @@ class ContactListItem(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     pii_masked: bool
+    scores: ScoresOut | None = Field(None, description="The latest scores; null until the contact is scored.")
 
 
 class ContactOut(ContactListItem):
@@ -117,3 +120,10 @@ class ContactQuery(Schema):
     tag: str = ""
     created_after: dt.date | None = Field(None, description="On or after this date (YYYY-MM-DD).")
     created_before: dt.date | None = Field(None, description="On or before this date (YYYY-MM-DD).")
+    segment: str = Field("", description="RFM segment key, such as champions or at_risk.")
+    value_tier: str = Field("", description="A, B or C.")
+    r_score: int | None = Field(None, ge=1, le=5, description="Recency score 1-5.")
+    f_score: int | None = Field(None, ge=1, le=5, description="Frequency score 1-5.")
+    m_score: int | None = Field(None, ge=1, le=5, description="Monetary score 1-5.")
+    p_alive_min: float | None = Field(None, ge=0, le=1, description="P(alive) at least.")
+    p_alive_max: float | None = Field(None, ge=0, le=1, description="P(alive) at most.")

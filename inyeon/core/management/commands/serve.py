@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("INYEON_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("INYEON_WEB_WORKERS", "2")))
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker and the scheduler."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -46,6 +48,7 @@ class Command(BaseCommand):
         procs = [web]
         if not options["no_worker"]:
             procs.append(subprocess.Popen([sys.executable, "-m", "inyeon", "db_worker"], env=env))
+            procs.append(subprocess.Popen([sys.executable, "-m", "inyeon", "scheduler"], env=env))
         url = f"http://{options['bind']}/"
         self.stdout.write(self.style.SUCCESS(f"\nInyeon (인연) is running at {url}"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")

@@ -1,0 +1,29 @@
+"""`inyeon scheduler`: queue scheduled jobs (the daily scoring run) for the task worker."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from inyeon.analytics.schedule import enqueue_due_runs
+
+
+class Command(BaseCommand):
+    help = "Queue the daily scoring run at the hour set in the scoring rules; runs until stopped."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=float, default=60.0, help="Seconds between checks.")
+        parser.add_argument("--once", action="store_true", help="Check once and exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            close_old_connections()
+            run = enqueue_due_runs()
+            if run is not None:
+                self.stdout.write(f"Scheduled scoring run #{run.pk} queued.")
+            if options["once"]:
+                return
+            time.sleep(options["interval"])
