@@ -3,7 +3,9 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from inyeon.analytics.models import ScoringRun
 from inyeon.core.hangul import chosung
 from inyeon.core.models import User
 from inyeon.customers.models import Contact, Order
@@ -56,10 +58,13 @@ def test_search_columns_agree_with_the_name_rules() -> None:
 
 @pytest.mark.django_db
 def test_lifecycle_stages_follow_purchase_history() -> None:
-    _generate(contacts=200)
+    _generate(contacts=200)  # the demo ends with the scoring job, which sets the stages
+    counted = ("paid", "shipped", "completed")
+    assert ScoringRun.objects.filter(status="done").count() == 2
     for c in Contact.objects.all():
-        has_orders = c.orders.exists()
+        has_orders = c.orders.filter(status__in=counted, ordered_at__lte=timezone.now()).exists()
         assert (c.lifecycle_stage == "prospect") == (not has_orders)
+        assert c.score.lifecycle_stage == c.lifecycle_stage
 
 
 @pytest.mark.django_db

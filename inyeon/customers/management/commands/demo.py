@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261122)
         parser.add_argument("--reset", action="store_true", help="Delete existing customer data first.")
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--no-scoring", action="store_true", help="Do not score the demo customers (RFM, CLV, stages)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = ensure_users()
@@ -52,9 +55,36 @@ class Command(BaseCommand):
             f"{summary.activities:,} activities, {summary.consents:,} consent records "
             f"in {summary.seconds:.1f} s"
         )
-        stages = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.stages.items()))
-        self.stdout.write(f"Lifecycle stages: {stages}")
+        if not options["no_scoring"]:
+            self._score(quiet=options["quiet"])
+        else:
+            stages = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.stages.items()))
+            self.stdout.write(f"Lifecycle stages: {stages}")
         self._logins()
+
+    def _score(self, *, quiet: bool) -> None:
+        """Two scoring runs, a quarter apart, so the analytics page has a segment migration to show."""
+        import datetime as dt
+
+        from django.db.models import Count
+        from django.utils import timezone
+
+        from inyeon.analytics.models import ScoringRun
+        from inyeon.analytics.services import scoring_execute
+        from inyeon.customers.models import Contact
+
+        ScoringRun.objects.all().delete()
+        today = timezone.localdate()
+        for as_of in (today - dt.timedelta(days=91), today):
+            run = scoring_execute(ScoringRun.objects.create(as_of=as_of, trigger="demo"))
+            if not quiet:
+                self.stdout.write(
+                    f"Scored as of {as_of}: {run.buyers:,} customers with purchases, "
+                    f"{run.stage_changes:,} stage changes"
+                )
+        counts = Contact.objects.values_list("lifecycle_stage").annotate(n=Count("id")).order_by()
+        stages = ", ".join(f"{k} {v:,}" for k, v in sorted(counts))
+        self.stdout.write(f"Lifecycle stages: {stages}")
 
     def _logins(self) -> None:
         self.stdout.write(
