@@ -167,6 +167,11 @@ def main() -> None:
     parser.add_argument("--orders-per-customer", type=float, default=11.0)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/inyeon_bench_scoring")
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument(
+        "--runs",
+        default="first,same,next-day",
+        help="Comma-separated: first (clear scores, then score), same (same day again), next-day.",
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inyeon.settings")
@@ -184,17 +189,25 @@ def main() -> None:
     if args.reload or Contact.objects.count() != args.customers:
         load(args.customers, args.orders_per_customer)
     print(f"customers {Contact.objects.count():,}, orders {Order.objects.count():,}", flush=True)
-    for label in ("first run (writes every row)", "second run (unchanged data)"):
-        run = ScoringRun.objects.create(as_of=AS_OF)
+    from inyeon.analytics.models import CustomerScore
+
+    for kind in args.runs.split(","):
+        as_of = AS_OF + dt.timedelta(days=1 if kind == "next-day" else 0)
+        if kind == "first":
+            CustomerScore.objects.all().delete()
+            Contact.objects.update(lifecycle_stage="prospect")
+        run = ScoringRun.objects.create(as_of=as_of)
         t = time.perf_counter()
         run = scoring_execute(run)
         seconds = time.perf_counter() - t
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{label}: {seconds:.1f} s, peak RSS {peak_mb:,.0f} MB; buyers {run.buyers:,}, rows changed "
-            f"{run.rows_changed:,}, stage changes {run.stage_changes:,}; params {run.summary['params']}",
+            f"{kind}: {seconds:.1f} s, peak RSS {peak_mb:,.0f} MB; buyers {run.buyers:,}, rows changed "
+            f"{run.rows_changed:,}, stage changes {run.stage_changes:,}",
             flush=True,
         )
+        print(f"  steps (s): {run.summary['timings']}", flush=True)
+        print(f"  params: {run.summary['params']}", flush=True)
 
 
 if __name__ == "__main__":

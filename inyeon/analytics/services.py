@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -170,12 +171,23 @@ def scoring_execute(run: ScoringRun, on_progress: ProgressCallback | None = None
             on_progress(progress, step)
 
     started = timezone.now()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
     _progress(run, 1, "reading", status=RunStatus.RUNNING, started_at=started)
     try:
         config = scoring_config(scoring_settings())
         contact_id, referred_by = reader.read_contacts()
+        lap("read_contacts")
         _progress(run, 10, "reading")
         order_contact, order_day, order_amount = reader.read_orders(run.as_of)
+        lap("read_orders")
         _progress(run, 35, "fitting")
         scores = score_customers(
             contact_id=contact_id,
@@ -187,15 +199,19 @@ def scoring_execute(run: ScoringRun, on_progress: ProgressCallback | None = None
             config=config,
         )
         del order_contact, order_day, order_amount
+        lap("score")
         _progress(run, 60, "writing")
         segment_keys = sorted(config.segment_map or rfm.load_segment_map())
         codes = np.array([segment_keys.index(s) if s else -1 for s in scores.segment.tolist()], dtype=np.int8)
         with transaction.atomic():
-            changed, stage_changes = writer.write_scores(scores, now=timezone.now(), reason=_run_reason(run))
+            changed, stage_changes = writer.write_scores(
+                scores, now=timezone.now(), reason=_run_reason(run), timings=timings
+            )
             summary = {
                 "params": scores.params,
                 "notes": scores.notes,
                 "segments": segment_keys,
+                "timings": timings,
                 "all": base_summary(
                     r_score=scores.r_score,
                     f_score=scores.f_score,

@@ -8,6 +8,7 @@ changes get a `StageChange` row and their new stage. The caller runs all of it i
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,9 +89,16 @@ def _fill_temp_table(scores: Scores) -> None:
             cursor.executemany(f"INSERT INTO {TMP} ({names}) VALUES ({marks})", batch)
 
 
-def write_scores(scores: Scores, *, now: dt.datetime, reason: str) -> tuple[int, int]:
-    """Upsert the changed score rows and apply stage changes; returns (rows changed, stage changes)."""
+def write_scores(
+    scores: Scores, *, now: dt.datetime, reason: str, timings: dict[str, float] | None = None
+) -> tuple[int, int]:
+    """Upsert the changed score rows and apply stage changes; returns (rows changed, stage changes).
+
+    `timings` (if given) receives the seconds each step took.
+    """
+    clock = _Clock(timings)
     _fill_temp_table(scores)
+    clock.lap("write_temp_table")
     score_table = CustomerScore._meta.db_table
     contact_table = Contact._meta.db_table
     stage_table = StageChange._meta.db_table
@@ -110,6 +118,7 @@ def write_scores(scores: Scores, *, now: dt.datetime, reason: str) -> tuple[int,
             [now],
         )
         changed = max(cursor.rowcount, 0)
+        clock.lap("write_scores")
         cursor.execute(
             f"INSERT INTO {stage_table} "
             "(contact_id, from_stage, to_stage, changed_at, changed_by_id, reason) "
@@ -118,6 +127,7 @@ def write_scores(scores: Scores, *, now: dt.datetime, reason: str) -> tuple[int,
             [now, reason],
         )
         stage_changes = max(cursor.rowcount, 0)
+        clock.lap("write_stage_changes")
         if stage_changes:
             cursor.execute(
                 f"UPDATE {contact_table} SET lifecycle_stage = t.lifecycle_stage, version = version + 1, "
@@ -125,5 +135,18 @@ def write_scores(scores: Scores, *, now: dt.datetime, reason: str) -> tuple[int,
                 f"AND {contact_table}.lifecycle_stage <> t.lifecycle_stage",
                 [now],
             )
+        clock.lap("write_contact_stages")
         cursor.execute(f"DROP TABLE {TMP}")
     return changed, stage_changes
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = round(now - self.last, 3)
+        self.last = now

@@ -29,3 +29,22 @@ def test_expected_spend_shrinks_a_customers_mean_towards_the_population() -> Non
 def test_too_few_repeat_customers_is_a_clear_error() -> None:
     with pytest.raises(FitError, match="at least two"):
         gamma_gamma.fit([0, 1, 0], [0.0, 10.0, 0.0])
+
+
+def test_the_analytic_gradient_matches_finite_differences() -> None:
+    import numpy as np
+    from scipy.optimize import approx_fprime
+
+    data = lifetimes_datasets.load_cdnow_summary_data_with_monetary_value()
+    x, m = data["frequency"].to_numpy(float), data["monetary_value"].to_numpy(float)
+    prepared = gamma_gamma._prepare(x[x > 0], m[x > 0])
+    point = np.log([3.0, 2.5, 20.0])
+    value, grad = gamma_gamma._negative_log_likelihood_and_gradient(point, prepared)
+    numeric = approx_fprime(
+        point, lambda v: gamma_gamma._negative_log_likelihood_and_gradient(v, prepared)[0]
+    )
+    assert grad == pytest.approx(numeric, rel=1e-4)
+    # The merged likelihood equals the sum of the per-customer terms.
+    p, q, g = np.exp(point)
+    terms = gamma_gamma.log_likelihood_terms(p, q, g, x[x > 0], m[x > 0])
+    assert -value == pytest.approx(float(terms.sum()), rel=1e-10)

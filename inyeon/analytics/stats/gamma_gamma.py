@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
-from scipy.special import gammaln
+from scipy.optimize import OptimizeResult, minimize
+from scipy.special import gammaln, psi
 
 from inyeon.analytics.stats.bgnbd import FitError
 
@@ -54,25 +54,111 @@ def log_likelihood_terms(p: float, q: float, gamma: float, x: FloatArray, m: Flo
     )
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """Spends with their constant terms, and index arrays into the distinct repeat counts."""
+
+    x: FloatArray
+    log_m: FloatArray
+    mx: FloatArray
+    constant: float
+    x_values: FloatArray
+    x_index: NDArray[np.intp]
+    x_log_mx: FloatArray
+
+
+def _prepare(x: FloatArray, m: FloatArray) -> _Prepared:
+    x_values, x_index = np.unique(x, return_inverse=True)
+    log_m = np.log(m)
+    log_x = np.log(x)
+    return _Prepared(
+        x=x,
+        log_m=log_m,
+        mx=m * x,
+        constant=-float(np.sum(log_m)),
+        x_values=x_values,
+        x_index=x_index,
+        x_log_mx=x * (log_m + log_x),
+    )
+
+
+def _negative_log_likelihood_and_gradient(log_params: FloatArray, d: _Prepared) -> tuple[float, FloatArray]:
+    """-LL and its gradient in log-parameters; lnΓ and ψ only on the distinct repeat counts."""
+    p, q, gamma = np.exp(log_params)
+    xv, xi = d.x_values, d.x_index
+    pxv = p * xv
+    log_gamma_mx = np.log(gamma + d.mx)
+    pxq = (pxv + q)[xi]
+    n = d.x.size
+    ll = (
+        float(np.sum((gammaln(pxv + q) - gammaln(pxv))[xi]))
+        - n * float(gammaln(q))
+        + n * q * float(np.log(gamma))
+        + p * float(np.sum(d.x_log_mx))
+        + d.constant
+        - float(np.dot(pxq, log_gamma_mx))
+    )
+    psi_pxq = psi(pxv + q)
+    dp = (
+        float(np.sum((xv * (psi_pxq - psi(pxv)))[xi]))
+        + float(np.sum(d.x_log_mx))
+        - float(np.dot(d.x, log_gamma_mx))
+    )
+    dq = (
+        float(np.sum(psi_pxq[xi]))
+        - n * float(psi(q))
+        + n * float(np.log(gamma))
+        - float(np.sum(log_gamma_mx))
+    )
+    dgamma = n * q / gamma - float(np.sum(pxq / (gamma + d.mx)))
+    grad = np.array([dp * p, dq * q, dgamma * gamma])
+    if not np.isfinite(ll) or not np.all(np.isfinite(grad)):
+        return 1e300, np.zeros(3)
+    return -ll, -grad
+
+
+def _converged(result: OptimizeResult) -> bool:
+    """Converged, or stopped by the line search at a point whose gradient is already negligible."""
+    if not np.all(np.isfinite(result.x)) or result.fun >= 1e299:
+        return False
+    flat = float(np.max(np.abs(result.jac))) <= 1e-6 * max(1.0, abs(float(result.fun)))
+    return bool(result.success) or flat
+
+
 def fit(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
-    """Maximum-likelihood (p, q, gamma) from repeat-transaction counts and mean spends."""
+    """Maximum-likelihood (p, q, gamma) from repeat-transaction counts and mean spends.
+
+    L-BFGS-B on log-parameters with the analytic gradient; Nelder-Mead first only when that fails.
+    """
     xs, ms = _inputs(x, m)
     if xs.size < 2:
         raise FitError("the spend model needs at least two customers with repeat transactions")
-    pairs, counts = np.unique(np.stack([xs, ms], axis=1), axis=0, return_counts=True)
-    ux, um, weights = pairs[:, 0], pairs[:, 1], counts.astype(np.float64)
-
-    def negative(log_params: FloatArray) -> float:
-        p, q, gamma = np.exp(log_params)
-        value = -float(np.sum(weights * log_likelihood_terms(p, q, gamma, ux, um)))
-        return value if np.isfinite(value) else 1e300
-
-    start = np.log(np.array([1.0, 1.0, float(np.mean(ms))]))
+    prepared = _prepare(xs, ms)
+    start = np.log(np.array([1.0, 2.0, float(np.mean(ms))]))
+    options = {"maxiter": 5000, "gtol": 1e-9, "ftol": 1e-15}
     result = minimize(
-        negative, start, method="Nelder-Mead", options={"maxiter": 20000, "xatol": 1e-10, "fatol": 1e-10}
+        _negative_log_likelihood_and_gradient,
+        start,
+        args=(prepared,),
+        jac=True,
+        method="L-BFGS-B",
+        options=options,
     )
-    result = minimize(negative, result.x, method="BFGS", options={"gtol": 1e-8})
-    if not np.all(np.isfinite(result.x)) or result.fun >= 1e299:
+    if not _converged(result):
+
+        def value(log_params: FloatArray) -> float:
+            return _negative_log_likelihood_and_gradient(log_params, prepared)[0]
+
+        rough = minimize(value, start, method="Nelder-Mead", options={"maxiter": 20000, "xatol": 1e-8})
+        result = minimize(
+            _negative_log_likelihood_and_gradient,
+            rough.x,
+            args=(prepared,),
+            jac=True,
+            method="L-BFGS-B",
+            options=options,
+        )
+    if not _converged(result):
         raise FitError(f"the Gamma-Gamma fit did not converge: {result.message}")
     p, q, gamma = (float(v) for v in np.exp(result.x))
     return GammaGammaParams(p=p, q=q, gamma=gamma, log_likelihood=-float(result.fun), n=int(xs.size))
