@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -24,28 +24,21 @@ COUNTED_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED
 BATCH = 20_000
 
 
-@dataclass(frozen=True)
-class BaseArrays:
-    contact_id: NDArray[np.int64]
-    referred_by: NDArray[np.int64]
-    order_contact: NDArray[np.int64]
-    order_day: NDArray[np.int64]
-    order_amount: NDArray[np.int64]
-
-
 def day_number(day: dt.date) -> int:
     return day.toordinal() - EPOCH_ORDINAL
 
 
-def read_contacts() -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Every contact id (ascending) and its referrer's id (-1 for none)."""
-    rows = Contact.objects.order_by("pk").values_list("pk", "referred_by_id")
+def read_contacts() -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[Any]]:
+    """Every contact id (ascending), its referrer's id (-1 for none) and its lifecycle stage."""
+    rows = Contact.objects.order_by("pk").values_list("pk", "referred_by_id", "lifecycle_stage")
     ids: list[int] = []
     refs: list[int] = []
-    for pk, ref in rows.iterator(chunk_size=BATCH):
+    stages: list[str] = []
+    for pk, ref, stage in rows.iterator(chunk_size=BATCH):
         ids.append(pk)
         refs.append(-1 if ref is None else ref)
-    return np.array(ids, dtype=np.int64), np.array(refs, dtype=np.int64)
+        stages.append(stage)
+    return np.array(ids, dtype=np.int64), np.array(refs, dtype=np.int64), np.array(stages, dtype=object)
 
 
 def read_orders(as_of: dt.date) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:

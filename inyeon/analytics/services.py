@@ -183,7 +183,7 @@ def scoring_execute(run: ScoringRun, on_progress: ProgressCallback | None = None
     _progress(run, 1, "reading", status=RunStatus.RUNNING, started_at=started)
     try:
         config = scoring_config(scoring_settings())
-        contact_id, referred_by = reader.read_contacts()
+        contact_id, referred_by, current_stage = reader.read_contacts()
         lap("read_contacts")
         _progress(run, 10, "reading")
         order_contact, order_day, order_amount = reader.read_orders(run.as_of)
@@ -205,7 +205,11 @@ def scoring_execute(run: ScoringRun, on_progress: ProgressCallback | None = None
         codes = np.array([segment_keys.index(s) if s else -1 for s in scores.segment.tolist()], dtype=np.int8)
         with transaction.atomic():
             changed, stage_changes = writer.write_scores(
-                scores, now=timezone.now(), reason=_run_reason(run), timings=timings
+                scores,
+                current_stage=current_stage,
+                now=timezone.now(),
+                reason=_run_reason(run),
+                timings=timings,
             )
             summary = {
                 "params": scores.params,

@@ -8,11 +8,14 @@ changes get a `StageChange` row and their new stage. The caller runs all of it i
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from django.db import connection
+from numpy.typing import NDArray
 
 from inyeon.analytics.models import CustomerScore
 from inyeon.analytics.stats.scoring import Scores
@@ -21,6 +24,9 @@ from inyeon.customers.models import Contact, StageChange
 # Every table and column name in the SQL below is a constant of this module or of a model's Meta;
 # values always travel as parameters (so ruff's S608 is silenced for this file).
 TMP = "inyeon_tmp_scores"
+TMP_STAGES = "inyeon_tmp_stages"
+# Above this share of changed rows, PostgreSQL rebuilds the score table instead of upserting.
+REBUILD_SHARE = 0.3
 # (column, SQL type) of the temporary table; also the compared columns of the upsert.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("contact_id", "bigint"),
@@ -90,54 +96,155 @@ def _fill_temp_table(scores: Scores) -> None:
 
 
 def write_scores(
-    scores: Scores, *, now: dt.datetime, reason: str, timings: dict[str, float] | None = None
+    scores: Scores,
+    *,
+    current_stage: NDArray[Any],
+    now: dt.datetime,
+    reason: str,
+    timings: dict[str, float] | None = None,
 ) -> tuple[int, int]:
-    """Upsert the changed score rows and apply stage changes; returns (rows changed, stage changes).
+    """Write the changed score rows and apply stage changes; returns (rows changed, stage changes).
 
-    `timings` (if given) receives the seconds each step took.
+    `current_stage` is each contact's stage as read with the contacts. When most rows change (the
+    first run, a new day) PostgreSQL gets a new score table built without indexes, indexed, then
+    swapped in; otherwise one upsert rewrites only the rows that differ. `timings` (if given)
+    receives the seconds each step took.
     """
     clock = _Clock(timings)
     _fill_temp_table(scores)
     clock.lap("write_temp_table")
     score_table = CustomerScore._meta.db_table
     contact_table = Contact._meta.db_table
-    stage_table = StageChange._meta.db_table
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    differs = " OR ".join(f"{score_table}.{c} {distinct} excluded.{c}" for c, _ in COLUMNS[1:])
     names = ", ".join(c for c, _ in COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c, _ in COLUMNS[1:])
     with connection.cursor() as cursor:
+        differs = " OR ".join(f"o.{c} {distinct} t.{c}" for c, _ in COLUMNS[1:])
         cursor.execute(
-            f"INSERT INTO {score_table} ({names}, previous_segment, computed_at) "
-            f"SELECT {', '.join('t.' + c for c, _ in COLUMNS)}, '', %s FROM {TMP} t "
-            f"JOIN {contact_table} c ON c.id = t.contact_id WHERE true "
-            f"ON CONFLICT (contact_id) DO UPDATE SET {updates}, computed_at = excluded.computed_at, "
-            f"previous_segment = CASE WHEN {score_table}.segment <> excluded.segment "
-            f"THEN {score_table}.segment ELSE {score_table}.previous_segment END "
-            f"WHERE {differs}",
-            [now],
+            f"SELECT COUNT(*) FROM {TMP} t JOIN {contact_table} c ON c.id = t.contact_id "
+            f"LEFT JOIN {score_table} o ON o.contact_id = t.contact_id "
+            f"WHERE o.contact_id IS NULL OR {differs}"
         )
-        changed = max(cursor.rowcount, 0)
+        changed = int(cursor.fetchone()[0])
+        clock.lap("write_compare")
+        if changed and connection.vendor == "postgresql" and changed > REBUILD_SHARE * len(scores.contact_id):
+            _rebuild_score_table(cursor, now, differs)
+        elif changed:
+            updates = ", ".join(f"{c} = excluded.{c}" for c, _ in COLUMNS[1:])
+            upsert_differs = " OR ".join(f"{score_table}.{c} {distinct} excluded.{c}" for c, _ in COLUMNS[1:])
+            cursor.execute(
+                f"INSERT INTO {score_table} ({names}, previous_segment, computed_at) "
+                f"SELECT {', '.join('t.' + c for c, _ in COLUMNS)}, '', %s FROM {TMP} t "
+                f"JOIN {contact_table} c ON c.id = t.contact_id WHERE true "
+                f"ON CONFLICT (contact_id) DO UPDATE SET {updates}, computed_at = excluded.computed_at, "
+                f"previous_segment = CASE WHEN {score_table}.segment <> excluded.segment "
+                f"THEN {score_table}.segment ELSE {score_table}.previous_segment END "
+                f"WHERE {upsert_differs}",
+                [now],
+            )
         clock.lap("write_scores")
+        cursor.execute(f"DROP TABLE {TMP}")
+    stage_changes = _write_stage_changes(scores, current_stage, now=now, reason=reason)
+    clock.lap("write_stage_changes")
+    return changed, stage_changes
+
+
+def _rebuild_score_table(cursor: Any, now: dt.datetime, differs: str) -> None:
+    """Build the new score table without indexes, index it, and swap it in (one transaction)."""
+    table = CustomerScore._meta.db_table
+    contact_table = Contact._meta.db_table
+    new = f"{table}_new"
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cursor.execute(f"DROP TABLE IF EXISTS {new}")
+    cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    columns = [c for c, _ in COLUMNS]
+    cursor.execute(
+        f"INSERT INTO {new} ({', '.join(columns)}, previous_segment, computed_at) "
+        f"SELECT {', '.join('t.' + c for c in columns)}, "
+        "CASE WHEN o.segment IS NOT NULL AND o.segment <> t.segment THEN o.segment "
+        "ELSE COALESCE(o.previous_segment, '') END, "
+        f"CASE WHEN o.contact_id IS NULL OR {differs} THEN %s ELSE o.computed_at END "
+        f"FROM {TMP} t JOIN {contact_table} c ON c.id = t.contact_id "
+        f"LEFT JOIN {table} o ON o.contact_id = t.contact_id",
+        [now],
+    )
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'f', 'u')",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    renames: list[tuple[str, str, str]] = []
+    for n, (name, definition) in enumerate(indexes):
+        temp = f"inyeon_tmp_ix_{n}"
+        statement = re.sub(
+            rf"^CREATE (UNIQUE )?INDEX {re.escape(name)} ON (\S+\.)?{table} ",
+            rf"CREATE \1INDEX {temp} ON {new} ",
+            definition,
+        )
+        cursor.execute(statement)
+        renames.append(("INDEX", temp, name))
+    for n, (name, definition) in enumerate(constraints):
+        temp = f"inyeon_tmp_con_{n}"
+        cursor.execute(f"ALTER TABLE {new} ADD CONSTRAINT {temp} {definition}")
+        renames.append(("CONSTRAINT", temp, name))
+    cursor.execute(f"DROP TABLE {table}")
+    cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+    for kind, temp, name in renames:
+        if kind == "INDEX":
+            cursor.execute(f"ALTER INDEX {temp} RENAME TO {name}")
+        else:
+            cursor.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {temp} TO {name}")
+    cursor.execute(f"ANALYZE {table}")
+
+
+def _write_stage_changes(
+    scores: Scores, current_stage: NDArray[Any], *, now: dt.datetime, reason: str
+) -> int:
+    """Record and apply the stages that differ from the contacts' current ones."""
+    moved = np.flatnonzero(scores.lifecycle_stage != current_stage)
+    if moved.size == 0:
+        return 0
+    contact_table = Contact._meta.db_table
+    stage_table = StageChange._meta.db_table
+    rows = list(zip(scores.contact_id[moved].tolist(), scores.lifecycle_stage[moved].tolist(), strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TMP_STAGES}")
+        temp = "TEMPORARY" if connection.vendor != "sqlite" else "TEMP"
+        cursor.execute(
+            f"CREATE {temp} TABLE {TMP_STAGES} (contact_id bigint PRIMARY KEY, to_stage varchar(10))"
+        )
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {TMP_STAGES} (contact_id, to_stage) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for i in range(0, len(rows), BATCH):
+                cursor.executemany(
+                    f"INSERT INTO {TMP_STAGES} (contact_id, to_stage) VALUES (%s, %s)", rows[i : i + BATCH]
+                )
+        # The contact's stage is read again here: a change made since the scores were read counts.
         cursor.execute(
             f"INSERT INTO {stage_table} "
             "(contact_id, from_stage, to_stage, changed_at, changed_by_id, reason) "
-            f"SELECT c.id, c.lifecycle_stage, t.lifecycle_stage, %s, NULL, %s FROM {contact_table} c "
-            f"JOIN {TMP} t ON t.contact_id = c.id WHERE c.lifecycle_stage <> t.lifecycle_stage",
+            f"SELECT c.id, c.lifecycle_stage, t.to_stage, %s, NULL, %s FROM {TMP_STAGES} t "
+            f"JOIN {contact_table} c ON c.id = t.contact_id WHERE c.lifecycle_stage <> t.to_stage",
             [now, reason],
         )
-        stage_changes = max(cursor.rowcount, 0)
-        clock.lap("write_stage_changes")
-        if stage_changes:
-            cursor.execute(
-                f"UPDATE {contact_table} SET lifecycle_stage = t.lifecycle_stage, version = version + 1, "
-                f"updated_at = %s FROM {TMP} t WHERE {contact_table}.id = t.contact_id "
-                f"AND {contact_table}.lifecycle_stage <> t.lifecycle_stage",
-                [now],
-            )
-        clock.lap("write_contact_stages")
-        cursor.execute(f"DROP TABLE {TMP}")
-    return changed, stage_changes
+        changes = max(cursor.rowcount, 0)
+        cursor.execute(
+            f"UPDATE {contact_table} SET lifecycle_stage = t.to_stage, version = version + 1, "
+            f"updated_at = %s FROM {TMP_STAGES} t WHERE {contact_table}.id = t.contact_id "
+            f"AND {contact_table}.lifecycle_stage <> t.to_stage",
+            [now],
+        )
+        cursor.execute(f"DROP TABLE {TMP_STAGES}")
+    return changes
 
 
 class _Clock:

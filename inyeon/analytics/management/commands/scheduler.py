@@ -20,10 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            close_old_connections()
             run = enqueue_due_runs()
             if run is not None:
                 self.stdout.write(f"Scheduled scoring run #{run.pk} queued.")
             if options["once"]:
                 return
             time.sleep(options["interval"])
+            close_old_connections()  # a long-lived process: drop a connection the database closed
