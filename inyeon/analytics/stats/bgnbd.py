@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 from scipy.special import betaln, gammaln, hyp2f1, psi
+
+from inyeon.analytics.stats.histories import distinct_histories
 
 FloatArray = NDArray[np.float64]
 
@@ -62,13 +64,8 @@ def log_likelihood_terms(
 
 def merge_identical(x: FloatArray, t_x: FloatArray, T: FloatArray) -> tuple[FloatArray, ...]:
     """Distinct (x, t_x, T) rows and how many customers share each."""
-    order = np.lexsort((T, t_x, x))
-    xs, txs, Ts = x[order], t_x[order], T[order]
-    new = np.ones(xs.size, dtype=bool)
-    new[1:] = (np.diff(xs) != 0) | (np.diff(txs) != 0) | (np.diff(Ts) != 0)
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.append(starts, xs.size)).astype(np.float64)
-    return xs[starts], txs[starts], Ts[starts], counts
+    h = distinct_histories(x, t_x, T)
+    return h.x, h.t_x, h.T, h.count
 
 
 @dataclass(frozen=True)
@@ -134,6 +131,17 @@ def _negative_log_likelihood_and_gradient(log_params: FloatArray, d: _Prepared) 
     return -ll, -grad
 
 
+def _optimise(prepared: _Prepared, start: FloatArray, *, gtol: float) -> OptimizeResult:
+    return minimize(
+        _negative_log_likelihood_and_gradient,
+        start,
+        args=(prepared,),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": 2000, "gtol": gtol, "ftol": 1e-15},
+    )
+
+
 def fit(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> BGNBDParams:
     """Maximum-likelihood estimates of (r, alpha, a, b) with the analytic gradient.
 
@@ -148,17 +156,11 @@ def fit(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> BGNBDParams:
         raise FitError("no customer made a repeat purchase; the dropout process cannot be estimated")
     prepared = _prepare(*merge_identical(xs, txs, Ts))
     scale = float(np.mean(Ts)) or 1.0
+    starts = [np.log([1.0, scale, 1.0, 1.0]), np.log([0.5, scale / 4, 0.8, 2.5])]
     best = None
-    # A second start only when the first does not converge.
-    for start in (np.log([1.0, scale, 1.0, 1.0]), np.log([0.5, scale / 4, 0.8, 2.5])):
-        result = minimize(
-            _negative_log_likelihood_and_gradient,
-            start,
-            args=(prepared,),
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-15},
-        )
+    # A further start only when the previous one does not converge.
+    for start in starts:
+        result = _optimise(prepared, start, gtol=1e-9)
         if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
             best = result
         if best is not None and best.success:

@@ -8,10 +8,13 @@ Analysis") and d the discount rate per period.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from inyeon.analytics.stats.bgnbd import BGNBDParams, conditional_expected_purchases
+from inyeon.analytics.stats.histories import Histories, distinct_histories
 
 
 def period_discount_rate(annual_rate: float, periods_per_year: int = 12) -> float:
@@ -25,9 +28,8 @@ def expected_purchases_by_history(
     params: BGNBDParams, t: float, x: ArrayLike, t_x: ArrayLike, T: ArrayLike
 ) -> NDArray[np.float64]:
     """E[Y(t)] for every customer, computed once per distinct (x, t_x, T) history."""
-    xs, txs, Ts = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
-    ux, utx, uT, index = _distinct(xs, txs, Ts)
-    return conditional_expected_purchases(params, t, ux, utx, uT)[index]
+    h = _histories(x, t_x, T)
+    return conditional_expected_purchases(params, t, h.x, h.t_x, h.T)[h.index]
 
 
 def clv(
@@ -40,37 +42,33 @@ def clv(
     horizon: float,
     periods: int = 12,
     annual_discount_rate: float = 0.1,
+    histories: Histories | None = None,
 ) -> NDArray[np.float64]:
     """Discounted value of each customer's expected purchases over `horizon` (time unit of T).
 
     The horizon is cut into `periods` equal periods, discounted at the per-period equivalent of
-    `annual_discount_rate` (the horizon is taken to be a year when periods = 12).
+    `annual_discount_rate` (the horizon is taken to be a year when periods = 12). The periods are
+    evaluated on two threads (the special functions release the GIL).
     """
     if horizon <= 0 or periods < 1:
         raise ValueError("the horizon and the number of periods must be positive")
     spend = np.asarray(expected_spend, dtype=np.float64)
-    xs, txs, Ts = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
-    ux, utx, uT, index = _distinct(xs, txs, Ts)
+    h = histories or _histories(x, t_x, T)
     rate = period_discount_rate(annual_discount_rate, periods)
-    previous = np.zeros(ux.size)
-    discounted = np.zeros(ux.size)
+
+    def cumulative(i: int) -> NDArray[np.float64]:
+        if i == 0:
+            return np.zeros(h.x.size)
+        return conditional_expected_purchases(params, horizon * i / periods, h.x, h.t_x, h.T)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        expected = list(pool.map(cumulative, range(periods + 1)))
+    discounted = np.zeros(h.x.size)
     for i in range(1, periods + 1):
-        current = conditional_expected_purchases(params, horizon * i / periods, ux, utx, uT)
-        discounted += (current - previous) / (1.0 + rate) ** i
-        previous = current
-    return np.asarray(discounted[index] * spend, dtype=np.float64)
+        discounted += (expected[i] - expected[i - 1]) / (1.0 + rate) ** i
+    return np.asarray(discounted[h.index] * spend, dtype=np.float64)
 
 
-def _distinct(
-    x: NDArray[np.float64], t_x: NDArray[np.float64], T: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
-    """The distinct (x, t_x, T) histories and, for each customer, the index of theirs."""
-    if x.size == 0:
-        return x, t_x, T, np.array([], dtype=np.intp)
-    order = np.lexsort((T, t_x, x))
-    xs, txs, Ts = x[order], t_x[order], T[order]
-    new = np.ones(x.size, dtype=bool)
-    new[1:] = (np.diff(xs) != 0) | (np.diff(txs) != 0) | (np.diff(Ts) != 0)
-    index = np.empty(x.size, dtype=np.intp)
-    index[order] = np.cumsum(new) - 1
-    return xs[new], txs[new], Ts[new], index
+def _histories(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> Histories:
+    xs, txs, Ts = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    return distinct_histories(xs, txs, Ts)

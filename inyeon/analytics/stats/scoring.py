@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 
 from inyeon.analytics.stats import bgnbd, gamma_gamma, rfm, value_tiers
 from inyeon.analytics.stats.bgnbd import FitError
-from inyeon.analytics.stats.clv import clv, expected_purchases_by_history
+from inyeon.analytics.stats.clv import clv
+from inyeon.analytics.stats.histories import distinct_histories
 from inyeon.analytics.stats.lifecycle import LifecycleRules, lifecycle_stages
 from inyeon.analytics.stats.transactions import customer_summary
 
@@ -106,8 +107,9 @@ def score_customers(
             "b": bg.b,
             "log_likelihood": bg.log_likelihood,
         }
-        p_alive = bgnbd.probability_alive(bg, x, t_x, T)
-        expected = expected_purchases_by_history(bg, config.expected_days, x, t_x, T)
+        h = distinct_histories(x, t_x, T)
+        p_alive = bgnbd.probability_alive(bg, h.x, h.t_x, h.T)[h.index]
+        expected = bgnbd.conditional_expected_purchases(bg, config.expected_days, h.x, h.t_x, h.T)[h.index]
         spend = _expected_spend(s, params, notes)
         value = clv(
             bg,
@@ -118,6 +120,7 @@ def score_customers(
             horizon=config.clv_horizon_days,
             periods=12,
             annual_discount_rate=config.annual_discount_rate,
+            histories=h,
         )
     except FitError as exc:
         notes.append(f"bgnbd: {exc}")

@@ -71,10 +71,12 @@ def customer_equity(
         raise ValueError("customer_id, clv and referred_by must have the same length")
     if not 0 <= referral_share <= 1:
         raise ValueError("referral_share must be between 0 and 1")
-    position = {int(c): i for i, c in enumerate(ids)}
+    if ids.size == 0:
+        return value.copy()
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    slot = np.searchsorted(sorted_ids, referrer)
+    found = (slot < ids.size) & (sorted_ids[np.minimum(slot, max(ids.size - 1, 0))] == referrer)
     referral = np.zeros_like(value)
-    for i, ref in enumerate(referrer):
-        j = position.get(int(ref))
-        if j is not None:
-            referral[j] += value[i]
+    np.add.at(referral, order[slot[found]], value[found])
     return value + referral_share * referral
