@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from inyeon.analytics.models import CustomerScore
 from inyeon.analytics.stats.scoring import Scores
+from inyeon.core.pgcopy import copy_in
 from inyeon.customers.models import Contact, StageChange
 
 # Every table and column name in the SQL below is a constant of this module or of a model's Meta;
@@ -72,18 +73,16 @@ def _rows(scores: Scores) -> Iterator[tuple[Any, ...]]:
 
 def _fill_temp_table(scores: Scores) -> None:
     names = ", ".join(c for c, _ in COLUMNS)
+    temp = "TEMPORARY " if connection.vendor != "sqlite" else "TEMP "
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TMP}")
-        temp = "TEMPORARY " if connection.vendor != "sqlite" else "TEMP "
+        if connection.vendor == "postgresql":
+            _fill_temp_table_copy(cursor, scores)
+            return
         cursor.execute(
             f"CREATE {temp}TABLE {TMP} ({', '.join(f'{c} {t}' for c, t in COLUMNS)}, "
             "PRIMARY KEY (contact_id))"
         )
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {TMP} ({names}) FROM STDIN") as copy:
-                for row in _rows(scores):
-                    copy.write_row(row)
-            return
         marks = ", ".join(["%s"] * len(COLUMNS))
         batch: list[tuple[Any, ...]] = []
         for row in _rows(scores):
@@ -93,6 +92,55 @@ def _fill_temp_table(scores: Scores) -> None:
                 batch = []
         if batch:
             cursor.executemany(f"INSERT INTO {TMP} ({names}) VALUES ({marks})", batch)
+
+
+def _fill_temp_table_copy(cursor: Any, scores: Scores) -> None:
+    """Numbers by binary COPY straight from the arrays; the three text columns travel as codes."""
+    coded: dict[str, tuple[list[str], NDArray[Any]]] = {}
+    for name, values in (
+        ("segment", scores.segment),
+        ("value_tier", scores.value_tier),
+        ("lifecycle_stage", scores.lifecycle_stage),
+    ):
+        uniq, inverse = np.unique(values.astype(str), return_inverse=True)
+        coded[name] = ([str(v) for v in uniq], inverse)
+    numeric = [
+        ("contact_id", "int8", scores.contact_id),
+        ("recency_days", "int4", scores.recency_days),
+        ("frequency", "int4", scores.frequency),
+        ("monetary", "int8", scores.monetary),
+        ("r_score", "int2", scores.r_score),
+        ("f_score", "int2", scores.f_score),
+        ("m_score", "int2", scores.m_score),
+        ("p_alive", "float8", scores.p_alive),
+        ("expected_purchases_90d", "float8", scores.expected_purchases),
+        ("clv_12m", "int8", scores.clv),
+        ("customer_equity", "int8", scores.equity),
+    ]
+    code_columns = [(f"{name}_code", "int2", values) for name, (_distinct, values) in coded.items()]
+    kinds = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float8": "double precision"}
+    raw = f"{TMP}_raw"
+    cursor.execute(f"DROP TABLE IF EXISTS {raw}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {raw} ("
+        + ", ".join(f"{name} {kinds[wire]}" for name, wire, _ in [*numeric, *code_columns])
+        + ")"
+    )
+    copy_in(cursor, raw, [*numeric, *code_columns])
+    params: list[Any] = []
+    decoded = []
+    for name, (distinct, _values) in coded.items():
+        width = dict(COLUMNS)[name]
+        decoded.append(f"(%s::text[])[{name}_code + 1]::{width} AS {name}")
+        params.append(distinct)
+    selected = ", ".join(c for c, _ in COLUMNS if c not in coded and c != "model_version")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {TMP} AS SELECT {selected}, {', '.join(decoded)}, "
+        f"%s::varchar(40) AS model_version FROM {raw}",
+        [*params, scores.model_version],
+    )
+    cursor.execute(f"ALTER TABLE {TMP} ADD PRIMARY KEY (contact_id)")
+    cursor.execute(f"DROP TABLE {raw}")
 
 
 def write_scores(
