@@ -70,65 +70,138 @@ def merge_identical(x: FloatArray, t_x: FloatArray, T: FloatArray) -> tuple[Floa
 
 @dataclass(frozen=True)
 class _Prepared:
-    """Merged histories with index arrays into their distinct x, t_x and T values."""
+    """Merged histories arranged for the likelihood.
 
-    x: FloatArray
-    w: FloatArray
-    repeat: NDArray[np.bool_]
+    Terms that depend on x only are summed with the weight of each distinct x, terms that depend
+    on T only with the weight of each distinct T; only the repeat buyers' mixing term is per row.
+    """
+
+    total: float
     x_values: FloatArray
-    x_index: NDArray[np.intp]
-    tx_values: FloatArray
-    tx_index: NDArray[np.intp]
+    x_weight: FloatArray
     T_values: FloatArray
+    T_weight: FloatArray
+    T_weight_x: FloatArray
+    tx_values: FloatArray
+    rows: _Rows
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Repeat buyers' merged rows (x > 0): weights, x, indexes into the distinct values, and work
+    buffers reused by every evaluation (so an evaluation allocates nothing per row)."""
+
+    w: FloatArray
+    x: FloatArray
+    x_index: NDArray[np.intp]
+    tx_index: NDArray[np.intp]
     T_index: NDArray[np.intp]
+    work: FloatArray  # 4 x rows
 
 
 def _prepare(x: FloatArray, t_x: FloatArray, T: FloatArray, w: FloatArray) -> _Prepared:
     x_values, x_index = np.unique(x, return_inverse=True)
     tx_values, tx_index = np.unique(t_x, return_inverse=True)
     T_values, T_index = np.unique(T, return_inverse=True)
-    return _Prepared(x, w, x > 0, x_values, x_index, tx_values, tx_index, T_values, T_index)
+    i = np.flatnonzero(x > 0)
+    rows = _Rows(
+        w=w[i],
+        x=x[i],
+        x_index=x_index[i],
+        tx_index=tx_index[i],
+        T_index=T_index[i],
+        work=np.empty((4, i.size)),
+    )
+    return _Prepared(
+        total=float(w.sum()),
+        x_values=x_values,
+        x_weight=np.bincount(x_index, weights=w, minlength=x_values.size).astype(np.float64),
+        T_values=T_values,
+        T_weight=np.bincount(T_index, weights=w, minlength=T_values.size).astype(np.float64),
+        T_weight_x=np.bincount(T_index, weights=w * x, minlength=T_values.size).astype(np.float64),
+        tx_values=tx_values,
+        rows=rows,
+    )
+
+
+def _repeat_sums(
+    rows: _Rows,
+    r: float,
+    K: FloatArray,
+    inv_b: FloatArray,
+    log_T: FloatArray,
+    log_tx: FloatArray,
+    inv_T: FloatArray,
+    inv_tx: FloatArray,
+) -> tuple[float, float, float, float, float]:
+    """Sums over repeat buyers of the mixing term and of what its gradient needs."""
+    D, rx, z, tmp = rows.work
+    np.take(log_T, rows.T_index, out=D)
+    np.take(log_tx, rows.tx_index, out=tmp)
+    np.subtract(D, tmp, out=D)  # D = ln(alpha + T) - ln(alpha + t_x)
+    np.add(rows.x, r, out=rx)
+    np.take(K, rows.x_index, out=z)
+    np.multiply(rx, D, out=tmp)
+    np.add(z, tmp, out=z)  # z = ln a - ln(b + x - 1) + (r + x) D
+    # One exponential serves both softplus(z) = max(z, 0) + ln(1 + e) and the logistic of z,
+    # with e = exp(-|z|) so that neither can overflow.
+    np.abs(z, out=tmp)
+    np.negative(tmp, out=tmp)
+    np.exp(tmp, out=tmp)  # e
+    positive = z >= 0
+    np.maximum(z, 0.0, out=z)
+    np.add(z, np.log1p(tmp), out=z)  # softplus
+    softplus = float(np.dot(rows.w, z))
+    np.add(tmp, 1.0, out=z)
+    np.divide(np.where(positive, 1.0, tmp), z, out=z)  # the logistic of the original z
+    np.multiply(z, rows.w, out=z)  # z now holds w * P(the repeat-buyer case)
+    w4_D = float(np.dot(z, D))
+    w4 = float(z.sum())
+    np.take(inv_tx, rows.tx_index, out=tmp)
+    np.take(inv_T, rows.T_index, out=D)
+    np.subtract(tmp, D, out=tmp)
+    np.multiply(tmp, rx, out=tmp)
+    w4_alpha = float(np.dot(z, tmp))
+    np.take(inv_b, rows.x_index, out=tmp)
+    w4_b = float(np.dot(z, tmp))
+    return softplus, w4_D, w4_alpha, w4, w4_b
 
 
 def _negative_log_likelihood_and_gradient(log_params: FloatArray, d: _Prepared) -> tuple[float, FloatArray]:
     """-LL and its gradient in log-parameters.
 
-    Every logarithm and special function is evaluated on the distinct values of x, t_x and T and
-    gathered by index, so the per-row work is a handful of multiplications and one exp/log pair.
+    With D = ln(alpha + T) - ln(alpha + t_x) and z = ln a - ln(b + x - 1) + (r + x) D, a repeat
+    buyer's likelihood mixes its two cases through softplus(z), and the case weights are the
+    logistic of z; everything else is a sum over distinct x or distinct T.
     """
     r, alpha, a, b = np.exp(log_params)
-    xv, xi = d.x_values, d.x_index
-    rx = r + d.x
-    log_alpha_T = np.log(alpha + d.T_values)[d.T_index]
-    log_alpha_tx = np.log(alpha + d.tx_values)[d.tx_index]
-    log_b_x1 = np.log(np.where(xv > 0, b + xv - 1, 1.0))[xi]
-    base = (
-        (gammaln(r + xv) + gammaln(b + xv) - gammaln(a + b + xv))[xi]
-        - gammaln(r)
-        + r * np.log(alpha)
-        + gammaln(a + b)
-        - gammaln(b)
+    xv, W = d.x_values, d.total
+    log_T = np.log(alpha + d.T_values)
+    inv_T = 1.0 / (alpha + d.T_values)
+    log_tx = np.log(alpha + d.tx_values)
+    inv_tx = 1.0 / (alpha + d.tx_values)
+    b_x1 = np.where(xv > 0, b + xv - 1, 1.0)
+    K = np.log(a) - np.log(b_x1)
+    inv_b = 1.0 / b_x1
+    softplus, w4_D, w4_alpha, w4, w4_b = _repeat_sums(d.rows, r, K, inv_b, log_T, log_tx, inv_T, inv_tx)
+    base = gammaln(r + xv) + gammaln(b + xv) - gammaln(a + b + xv)
+    T_log = float(np.dot(d.T_weight, log_T))
+    T_log_x = float(np.dot(d.T_weight_x, log_T))
+    ll = (
+        float(np.dot(d.x_weight, base))
+        + W * (-gammaln(r) + r * np.log(alpha) + gammaln(a + b) - gammaln(b))
+        - (r * T_log + T_log_x)
+        + softplus
     )
-    c3 = -rx * log_alpha_T
-    c4 = np.where(d.repeat, np.log(a) - log_b_x1 - rx * log_alpha_tx, -np.inf)
-    mix = np.logaddexp(c3, c4)
-    ll = float(np.dot(d.w, base + mix))
-    w3 = np.exp(c3 - mix)
-    w4 = np.where(d.repeat, 1.0 - w3, 0.0)
-    inv_alpha_T = (1.0 / (alpha + d.T_values))[d.T_index]
-    inv_alpha_tx = (1.0 / (alpha + d.tx_values))[d.tx_index]
     psi_ab = psi(a + b)
-    per_x_r = (psi(r + xv) - psi(r) + np.log(alpha))[xi]
-    per_x_a = (psi_ab - psi(a + b + xv))[xi]
-    per_x_b = (psi(b + xv) - psi(b) + psi_ab - psi(a + b + xv))[xi]
-    inv_b_x1 = np.exp(-log_b_x1)
-    dr = per_x_r - w3 * log_alpha_T - w4 * log_alpha_tx
-    dalpha = r / alpha - rx * (w3 * inv_alpha_T + w4 * inv_alpha_tx)
-    da = per_x_a + w4 / a
-    db = per_x_b - w4 * inv_b_x1
-    w = d.w
-    grad = np.array([np.dot(w, dr) * r, np.dot(w, dalpha) * alpha, np.dot(w, da) * a, np.dot(w, db) * b])
-    return -ll, -grad
+    dr = float(np.dot(d.x_weight, psi(r + xv))) - W * (psi(r) - np.log(alpha)) - T_log + w4_D
+    dalpha = (
+        W * r / alpha - (r * float(np.dot(d.T_weight, inv_T)) + float(np.dot(d.T_weight_x, inv_T))) - w4_alpha
+    )
+    da = W * psi_ab - float(np.dot(d.x_weight, psi(a + b + xv))) + w4 / a
+    db = float(np.dot(d.x_weight, psi(b + xv) - psi(a + b + xv))) + W * (psi_ab - psi(b)) - w4_b
+    grad = np.array([dr * r, dalpha * alpha, da * a, db * b])
+    return -float(ll), -grad
 
 
 def _optimise(prepared: _Prepared, start: FloatArray, *, gtol: float) -> OptimizeResult:

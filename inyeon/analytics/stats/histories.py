@@ -20,31 +20,46 @@ class Histories:
     index: NDArray[np.intp]  # each customer's position among the distinct histories
 
 
+# Time units whose values are whole numbers at a finer resolution: days (1), weeks at day
+# resolution (7), days at hour resolution (24), years at month / week / day resolution.
+_SCALES = (1.0, 7.0, 24.0, 12.0, 52.0, 365.0)
+
+
+def _whole_number_scale(x: FloatArray, t_x: FloatArray, T: FloatArray) -> float | None:
+    """A factor that turns every value into a whole number that fits the packed key, if any."""
+    if float(min(x.min(), t_x.min(), T.min())) < 0:
+        return None
+    if not np.all(x == np.rint(x)):
+        return None
+    high = float(max(x.max(), t_x.max(), T.max()))
+    for scale in _SCALES:
+        if high * scale >= float(1 << _BITS):
+            return None
+        if all(np.all(np.abs(v * scale - np.rint(v * scale)) <= 1e-6) for v in (t_x, T)):
+            return scale
+    return None
+
+
 def distinct_histories(x: FloatArray, t_x: FloatArray, T: FloatArray) -> Histories:
     """The distinct rows sorted by (x, t_x, T), how many customers share each, and who has which.
 
-    Whole-number histories (days, weeks) are packed into one integer key and sorted once; other
-    inputs fall back to a three-key lexicographic sort.
+    Histories that are whole numbers at some common resolution (days; weeks at day resolution)
+    are packed into one integer key and sorted once; other inputs fall back to a three-key
+    lexicographic sort.
     """
     if x.size == 0:
         empty = np.array([], dtype=np.float64)
         return Histories(empty, empty, empty, empty, np.array([], dtype=np.intp))
-    limit = float(1 << _BITS)
-    whole = (
-        np.all(x == np.floor(x))
-        and np.all(t_x == np.floor(t_x))
-        and np.all(np.floor(T) == T)
-        and float(min(x.min(), t_x.min(), T.min())) >= 0
-        and float(max(x.max(), t_x.max(), T.max())) < limit
-    )
-    if whole:
-        key = (x.astype(np.int64) << (2 * _BITS)) | (t_x.astype(np.int64) << _BITS) | T.astype(np.int64)
+    scale = _whole_number_scale(x, t_x, T)
+    if scale is not None:
+        xi, txi, Ti = (np.rint(v * scale).astype(np.int64) for v in (x, t_x, T))
+        key = (xi << (2 * _BITS)) | (txi << _BITS) | Ti
         unique, index, counts = np.unique(key, return_inverse=True, return_counts=True)
         mask = (1 << _BITS) - 1
         return Histories(
-            x=(unique >> (2 * _BITS)).astype(np.float64),
-            t_x=((unique >> _BITS) & mask).astype(np.float64),
-            T=(unique & mask).astype(np.float64),
+            x=(unique >> (2 * _BITS)).astype(np.float64) / scale,
+            t_x=((unique >> _BITS) & mask).astype(np.float64) / scale,
+            T=(unique & mask).astype(np.float64) / scale,
             count=counts.astype(np.float64),
             index=index.astype(np.intp),
         )
