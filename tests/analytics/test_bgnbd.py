@@ -67,3 +67,16 @@ def test_merging_identical_histories_keeps_the_likelihood(cdnow: tuple) -> None:
     single = bgnbd.fit(x, t_x, T)
     assert doubled.log_likelihood == pytest.approx(2 * single.log_likelihood, rel=1e-6)
     assert doubled.r == pytest.approx(single.r, rel=1e-4)
+
+
+def test_a_line_search_stop_counts_as_converged_only_where_the_gradient_is_flat() -> None:
+    from scipy.optimize import OptimizeResult
+
+    def stopped(jac: list[float]) -> OptimizeResult:
+        return OptimizeResult(x=np.zeros(4), fun=3.4e7, jac=np.array(jac), success=False, message="ABNORMAL")
+
+    assert bgnbd.converged(stopped([0.004, -0.006, 0.0001, 0.0008]))
+    assert not bgnbd.converged(stopped([50.0, 0.0, 0.0, 0.0]))
+    assert not bgnbd.converged(
+        OptimizeResult(x=np.array([np.nan] * 4), fun=1.0, jac=np.zeros(4), success=True)
+    )

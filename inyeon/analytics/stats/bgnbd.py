@@ -204,6 +204,15 @@ def _negative_log_likelihood_and_gradient(log_params: FloatArray, d: _Prepared) 
     return -float(ll), -grad
 
 
+def converged(result: OptimizeResult) -> bool:
+    """Converged, or stopped by the line search at a point whose gradient is already negligible
+    (L-BFGS-B reports ABNORMAL when it cannot improve a likelihood of millions in the last digits)."""
+    if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun) or result.fun >= 1e299:
+        return False
+    flat = float(np.max(np.abs(result.jac))) <= 1e-6 * max(1.0, abs(float(result.fun)))
+    return bool(result.success) or flat
+
+
 def _optimise(prepared: _Prepared, start: FloatArray, *, gtol: float) -> OptimizeResult:
     return minimize(
         _negative_log_likelihood_and_gradient,
@@ -236,9 +245,9 @@ def fit(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> BGNBDParams:
         result = _optimise(prepared, start, gtol=1e-9)
         if np.isfinite(result.fun) and (best is None or result.fun < best.fun):
             best = result
-        if best is not None and best.success:
+        if best is not None and converged(best):
             break
-    if best is None or not best.success:
+    if best is None or not converged(best):
         message = best.message if best is not None else "no finite likelihood"
         raise FitError(f"the BG/NBD fit did not converge: {message}")
     r, alpha, a, b = (float(v) for v in np.exp(best.x))

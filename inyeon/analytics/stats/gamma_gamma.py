@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import OptimizeResult, minimize
+from scipy.optimize import minimize
 from scipy.special import gammaln, psi
 
-from inyeon.analytics.stats.bgnbd import FitError
+from inyeon.analytics.stats.bgnbd import FitError, converged
 
 FloatArray = NDArray[np.float64]
 
@@ -117,14 +117,6 @@ def _negative_log_likelihood_and_gradient(log_params: FloatArray, d: _Prepared) 
     return -ll, -grad
 
 
-def _converged(result: OptimizeResult) -> bool:
-    """Converged, or stopped by the line search at a point whose gradient is already negligible."""
-    if not np.all(np.isfinite(result.x)) or result.fun >= 1e299:
-        return False
-    flat = float(np.max(np.abs(result.jac))) <= 1e-6 * max(1.0, abs(float(result.fun)))
-    return bool(result.success) or flat
-
-
 def fit(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
     """Maximum-likelihood (p, q, gamma) from repeat-transaction counts and mean spends.
 
@@ -144,7 +136,7 @@ def fit(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
         method="L-BFGS-B",
         options=options,
     )
-    if not _converged(result):
+    if not converged(result):
 
         def value(log_params: FloatArray) -> float:
             return _negative_log_likelihood_and_gradient(log_params, prepared)[0]
@@ -158,7 +150,7 @@ def fit(x: ArrayLike, m: ArrayLike) -> GammaGammaParams:
             method="L-BFGS-B",
             options=options,
         )
-    if not _converged(result):
+    if not converged(result):
         raise FitError(f"the Gamma-Gamma fit did not converge: {result.message}")
     p, q, gamma = (float(v) for v in np.exp(result.x))
     return GammaGammaParams(p=p, q=q, gamma=gamma, log_likelihood=-float(result.fun), n=int(xs.size))
