@@ -80,3 +80,12 @@ def test_access_is_logged_only_when_personal_data_was_shown(people: Personas) ->
     assert not AccessLog.objects.exists()
     log_pii_access(user=people.alice, contacts=[contact], action="view", ip="127.0.0.1")
     assert AccessLog.objects.get().subject_ids == [contact.pk]
+
+
+def test_short_money_reads_in_korean_and_english_units() -> None:
+    from inyeon.core.money import format_money_short
+
+    assert format_money_short(154_233_000, "KRW", "ko") == "₩1.5억"
+    assert format_money_short(34_000_000, "KRW", "ko") == "₩3,400만"
+    assert format_money_short(154_233_000, "KRW", "en") == "₩154.2M"
+    assert format_money_short(999, "KRW", "en") == "₩999"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from inyeon.core.money import format_money
+from inyeon.core.money import format_money, format_money_short
 from inyeon.core.phones import format_phone
 
 register = template.Library()
@@ -15,6 +15,13 @@ def money(amount_minor: int | None, currency: str = "KRW") -> str:
     if amount_minor is None:
         return ""
     return format_money(int(amount_minor), currency or "KRW")
+
+
+@register.filter
+def money_short(amount_minor: int | None, currency: str = "KRW") -> str:
+    if amount_minor is None:
+        return ""
+    return format_money_short(int(amount_minor), currency or "KRW")
 
 
 @register.filter

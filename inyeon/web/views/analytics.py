@@ -78,7 +78,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
         if matrix:
             migration = {
                 "keys": [(k, labels.get(k, k)) for k in keys],
-                "rows": list(zip(keys, matrix, strict=True)),
+                "rows": [(labels.get(k, k), row) for k, row in zip(keys, matrix, strict=True)],
             }
     context: dict[str, Any] = {
         "figures": figures,
