@@ -441,6 +441,12 @@ KO.update(
         "P(alive), lowest first": "활동 확률 낮은 순",
         "Expected purchases, most first": "예상 구매 수 많은 순",
         "No finished scoring run with this number.": "이 번호로 끝난 점수 계산 실행이 없습니다.",
+        "P(alive) from": "활동 확률 최소",
+        "%(field)s: enter a number from 0 to 1 or a percentage; the filter was left out.": "%(field)s: 0에서 1 사이의 숫자나 백분율을 입력하세요. 이 필터는 적용하지 않았습니다.",
+        "P(alive) to": "활동 확률 최대",
+        "R score, highest first": "R 점수 높은 순",
+        "F score, highest first": "F 점수 높은 순",
+        "M score, highest first": "M 점수 높은 순",
         "No earlier finished scoring run to compare with.": "비교할 이전 점수 계산 실행이 없습니다.",
     }
 )

@@ -179,3 +179,16 @@ def test_a_bad_segment_map_is_named(people: Personas, value: str) -> None:
     page = client.post(reverse("web:scoring_settings"), data).content.decode()
     assert "not valid" in page
     assert services.scoring_settings().segment_map is None
+
+
+def test_the_list_filters_by_m_score_and_p_alive_and_names_a_bad_value(base: Base, people: Personas) -> None:
+    score()
+    client = english(people.root)
+    page = client.get(reverse("web:contacts"), {"m_score": 5, "p_alive_min": "50%"}).content.decode()
+    listed = {int(pk) for pk in re.findall(r'href="/contacts/(\d+)/"', page)}
+    expected = set(
+        CustomerScore.objects.filter(m_score=5, p_alive__gte=0.5).values_list("contact_id", flat=True)
+    )
+    assert listed == expected and listed
+    page = client.get(reverse("web:contacts"), {"p_alive_max": "lots"}).content.decode()
+    assert "P(alive) to: enter a number from 0 to 1 or a percentage" in page

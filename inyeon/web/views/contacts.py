@@ -47,7 +47,19 @@ def _filters(request: HttpRequest) -> selectors.ContactFilters:
         r_score=_score(request.GET.get("r_score")),
         f_score=_score(request.GET.get("f_score")),
         m_score=_score(request.GET.get("m_score")),
+        p_alive_min=_share(request.GET.get("p_alive_min")),
+        p_alive_max=_share(request.GET.get("p_alive_max")),
     )
+
+
+def _share(value: Any) -> float | None:
+    try:
+        number = float(str(value).replace("%", "")) if value not in (None, "") else None
+    except ValueError:
+        return None
+    if number is not None and number > 1:
+        number /= 100  # "80" and "80%" mean 0.8
+    return number if number is not None and 0 <= number <= 1 else None
 
 
 @login_required
@@ -65,6 +77,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         return redirect("web:contacts")
     rows = [(c, present_pii(c, user)) for c in page.items]
     filters = _filters(request)
+    for field, label in (("p_alive_min", _("P(alive) from")), ("p_alive_max", _("P(alive) to"))):
+        if request.GET.get(field) and getattr(filters, field) is None:
+            messages.error(
+                request,
+                _("%(field)s: enter a number from 0 to 1 or a percentage; the filter was left out.")
+                % {"field": label},
+            )
     log_pii_access(
         user=user,
         contacts=page.items,
@@ -95,10 +114,19 @@ def contact_list(request: HttpRequest) -> HttpResponse:
                 ("-score.p_alive", _("P(alive), highest first")),
                 ("score.p_alive", _("P(alive), lowest first")),
                 ("-score.expected_purchases_90d", _("Expected purchases, most first")),
+                ("-score.r_score", _("R score, highest first")),
+                ("-score.f_score", _("F score, highest first")),
+                ("-score.m_score", _("M score, highest first")),
             ],
             "segment_labels": segment_labels(get_language() or "en"),
             "tiers": ["A", "B", "C"],
             "score_sort": sort.lstrip("-").startswith("score."),
+            "score_values": [1, 2, 3, 4, 5],
+            "score_filters": [
+                ("r_score", _("R score"), filters.r_score),
+                ("f_score", _("F score"), filters.f_score),
+                ("m_score", _("M score"), filters.m_score),
+            ],
         },
     )
 
