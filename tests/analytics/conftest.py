@@ -46,6 +46,11 @@ def add_orders(contact: Contact, days_ago: list[int], amount: int = 50_000) -> N
 
 @pytest.fixture
 def base(people: Personas) -> Base:
+    return make_base(people)
+
+
+def make_base(people: Personas) -> Base:
+    """60 buyers with random histories, 3 prospects, a newcomer, a lapsed customer, one referral."""
     rng = np.random.default_rng(11)
     buyers = []
     for i in range(60):
