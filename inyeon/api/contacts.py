@@ -54,7 +54,7 @@ def contact_item(contact: Contact, user: User) -> dict[str, Any]:
 
 def scores_body(contact: Contact) -> dict[str, Any] | None:
     try:
-        score = contact.score  # type: ignore[attr-defined]
+        score = contact.score
     except ObjectDoesNotExist:
         return None
     return {name: getattr(score, name) for name in SCORE_FIELDS}
