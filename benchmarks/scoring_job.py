@@ -161,12 +161,63 @@ def load(customers: int, per_customer: float, seed: int = 3) -> None:
     print(f"orders loaded: {n:,} in {time.perf_counter() - t:.1f} s", flush=True)
 
 
+def top_up(orders: int, seed: int = 4) -> None:
+    """Append `orders` more orders (random customers, the last year) to reach a round total."""
+    from django.db import connection
+
+    from inyeon.core.models import User
+
+    owners = np.array(
+        list(
+            User.objects.filter(username__startswith="bench")
+            .order_by("username")
+            .values_list("pk", flat=True)
+        ),
+        dtype=np.int64,
+    )
+    team_id = User.objects.get(username="bench0").team_id
+    rng = np.random.default_rng(seed)
+    as_of_day = (AS_OF - PG_EPOCH).days
+    contact = rng.integers(1, 1_000_001, size=orders)
+    day = as_of_day - rng.integers(0, 365, size=orders)
+    now_us = int((dt.datetime(2026, 6, 30) - dt.datetime(2000, 1, 1)).total_seconds() * 1e6)
+    rows, head, tail = binary_copy(
+        [
+            ("created_at", "ts", now_us),
+            ("updated_at", "ts", now_us),
+            ("version", "i4", 1),
+            ("number", "text", ""),
+            ("ordered_at", "ts", None),
+            ("currency", "text", "KRW"),
+            ("total_amount", "i8", None),
+            ("quantity", "i4", 1),
+            ("channel", "text", "online"),
+            ("status", "text", "completed"),
+            ("external_id", "text", ""),
+            ("owner_id", "i8", None),
+            ("contact_id", "i8", None),
+            ("team_id", "i8", team_id),
+        ],
+        orders,
+    )
+    rows["ordered_at"] = day * 86_400_000_000 + 3 * 3_600_000_000
+    rows["total_amount"] = (np.exp(rng.normal(10.6, 0.6, size=orders)) // 100 * 100).astype(np.int64)
+    rows["owner_id"] = owners[(contact - 1) % len(owners)]
+    rows["contact_id"] = contact
+    names = ", ".join(n_ for n_ in rows.dtype.names if n_ != "nfields" and not n_.endswith("_len"))
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY customers_order ({names}) FROM STDIN (FORMAT binary)") as copy:
+            copy.write(head + rows.tobytes() + tail)
+        cursor.execute("ANALYZE customers_order")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders-per-customer", type=float, default=11.0)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/inyeon_bench_scoring")
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--top-up-orders", type=int, default=0, help="Append this many orders first.")
     parser.add_argument(
         "--runs",
         default="first,same,next-day",
@@ -188,6 +239,8 @@ def main() -> None:
 
     if args.reload or Contact.objects.count() != args.customers:
         load(args.customers, args.orders_per_customer)
+    if args.top_up_orders:
+        top_up(args.top_up_orders)
     print(f"customers {Contact.objects.count():,}, orders {Order.objects.count():,}", flush=True)
     from inyeon.analytics.models import CustomerScore
 
