@@ -75,3 +75,11 @@ def api_client(user: User) -> Client:
 def fast_password_hashing(settings: object) -> None:
     """Argon2 is deliberately slow; tests that check the production hasher ask for it themselves."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: ids repeat across tests, cached figures must not."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from inyeon.analytics import snapshot
@@ -72,6 +73,21 @@ def base_figures(user: User) -> dict[str, Any] | None:
     if scope_of(user) == Scope.ALL and "all" in run.summary:
         figures: dict[str, Any] = run.summary["all"]
         return figures
+    # Computed over the user's customers, then kept until the next run (or FIGURES_TTL seconds,
+    # so that a change of team or shares shows within minutes).
+    key = f"inyeon:analytics:figures:{user.pk}:{run.pk}"
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    figures = _figures_over(user)
+    cache.set(key, figures, FIGURES_TTL)
+    return figures
+
+
+FIGURES_TTL = 600
+
+
+def _figures_over(user: User) -> dict[str, Any]:
     rows = list(
         _visible_scores(user).values_list(
             "r_score", "f_score", "monetary", "clv_12m", "lifecycle_stage", "segment"

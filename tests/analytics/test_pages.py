@@ -192,3 +192,18 @@ def test_the_list_filters_by_m_score_and_p_alive_and_names_a_bad_value(base: Bas
     assert listed == expected and listed
     page = client.get(reverse("web:contacts"), {"p_alive_max": "lots"}).content.decode()
     assert "P(alive) to: enter a number from 0 to 1 or a percentage" in page
+
+
+def test_a_reps_figures_are_kept_until_the_next_run(base: Base, people: Personas) -> None:
+    from inyeon.analytics import selectors
+
+    score()
+    first = selectors.base_figures(people.alice)
+    assert first is not None
+    CustomerScore.objects.filter(contact__owner=people.alice).delete()
+    assert selectors.base_figures(people.alice) == first  # cached for this run
+    newer = ScoringRun.objects.get()
+    newer.pk = None
+    newer.save()  # a newer finished run: the figures are computed again
+    again = selectors.base_figures(people.alice)
+    assert again is not None and first["buyers"] > 0 and again["buyers"] == 0
