@@ -109,7 +109,7 @@ class CustomerScore(models.Model):
     class Meta:
         verbose_name = _("customer score")
         indexes: ClassVar = [
-            models.Index(fields=["segment", "contact"]),
+            models.Index(fields=["segment", "clv_12m", "contact"]),
             models.Index(fields=["value_tier", "contact"]),
             models.Index(fields=["r_score", "f_score"]),
             models.Index(fields=["clv_12m", "contact"]),
