@@ -190,7 +190,11 @@ class RecordShare(models.Model):
 class OwnedRecord(models.Model):
     """Base of every customer-facing record: an owner, a team, timestamps and a version."""
 
-    owner = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes here: every concrete model indexes (owner, ...), (team, ...) and its
+    # list order, which serve these columns too; each extra index costs every write.
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -198,8 +202,9 @@ class OwnedRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 

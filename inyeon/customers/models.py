@@ -53,6 +53,7 @@ class Account(OwnedRecord):
         indexes: ClassVar = [
             models.Index(fields=["owner", "created_at", "id"]),
             models.Index(fields=["team", "created_at", "id"]),
+            models.Index(fields=["created_at", "id"]),
             models.Index(fields=["external_id"]),
         ]
 
