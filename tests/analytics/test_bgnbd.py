@@ -80,3 +80,83 @@ def test_a_line_search_stop_counts_as_converged_only_where_the_gradient_is_flat(
     assert not bgnbd.converged(
         OptimizeResult(x=np.array([np.nan] * 4), fun=1.0, jac=np.zeros(4), success=True)
     )
+
+
+def _simulate(n: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customers from the BG/NBD story with the CDNOW parameters, in weeks at day resolution."""
+    rng = np.random.default_rng(seed)
+    lam = rng.gamma(0.243, 1 / 4.414, size=n)
+    p = rng.beta(0.793, 2.426, size=n)
+    T = rng.integers(26 * 7, 78 * 7 + 1, size=n) / 7.0
+    x, t_x, clock = np.zeros(n), np.zeros(n), np.zeros(n)
+    alive = np.ones(n, dtype=bool)
+    while alive.any():
+        idx = np.flatnonzero(alive)
+        clock[idx] += rng.exponential(1 / lam[idx])
+        bought = clock[idx] <= T[idx]
+        buyers = idx[bought]
+        x[buyers] += 1
+        t_x[buyers] = np.floor(clock[buyers] * 7) / 7.0
+        alive[idx[~bought]] = False
+        alive[buyers[rng.random(buyers.size) < p[buyers]]] = False
+    return x, np.minimum(t_x, T), T
+
+
+def test_the_packed_merge_matches_the_general_one() -> None:
+    from inyeon.analytics.stats.histories import distinct_histories
+
+    x, t_x, T = _simulate(20_000)
+    packed = bgnbd.merge_identical(x, t_x, T)
+    general = distinct_histories(x, t_x, T)
+    for ours, theirs in zip(packed, (general.x, general.t_x, general.T, general.count), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+    # Times that are whole numbers at no resolution take the general path.
+    odd = t_x * np.sqrt(2) / 2
+    merged = bgnbd.merge_identical(x, odd, T)
+    assert merged[3].sum() == x.size
+    assert merged[0].size == distinct_histories(x, odd, T).x.size
+
+
+def test_the_merged_likelihood_is_the_sum_of_the_customers_terms_even_beyond_exps_range() -> None:
+    x = np.array([0.0, 0.0, 1.0, 3.0, 3.0, 2000.0])
+    t_x = np.array([0.0, 0.0, 2.0, 30.0, 30.0, 0.5])
+    T = np.array([10.0, 40.0, 40.0, 40.0, 40.0, 5000.0])
+    prepared = bgnbd._prepare(*bgnbd.merge_identical(x, t_x, T))
+    for r, alpha, a, b in ((0.243, 4.414, 0.793, 2.426), (2.0, 0.01, 3.0, 0.5)):
+        value, grad = bgnbd._negative_log_likelihood_and_gradient(np.log([r, alpha, a, b]), prepared)
+        terms = bgnbd.log_likelihood_terms(r, alpha, a, b, x, t_x, T)
+        assert -value == pytest.approx(float(terms.sum()), rel=1e-12)
+        assert np.all(np.isfinite(grad))
+
+
+def test_the_warm_start_from_a_sample_reaches_the_same_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    x, t_x, T = _simulate(60_000)
+    monkeypatch.setattr(bgnbd, "_SAMPLE", 5_000)
+    monkeypatch.setattr(bgnbd, "_WARM_START_ROWS", 1_000)
+    used = []
+    preconditioned = bgnbd.minimize_preconditioned
+
+    def spy(*args: object) -> object:
+        result = preconditioned(*args)  # type: ignore[arg-type]
+        used.append(result)
+        return result
+
+    monkeypatch.setattr(bgnbd, "minimize_preconditioned", spy)
+    warm = bgnbd.fit(x, t_x, T)
+    assert len(used) == 1 and bgnbd.converged(used[0])
+    prepared = bgnbd._prepare(*bgnbd.merge_identical(x, t_x, T))
+    cold = bgnbd._cold_fit(prepared, float(np.mean(T)))
+    assert cold is not None and bgnbd.converged(cold)
+    assert [warm.r, warm.alpha, warm.a, warm.b] == pytest.approx(list(np.exp(cold.x)), rel=1e-5)
+    assert warm.log_likelihood == pytest.approx(-cold.fun, abs=1e-6)
+
+
+def test_a_fit_that_does_not_converge_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy.optimize import OptimizeResult
+
+    def stuck(prepared: object, start: np.ndarray, **_: object) -> OptimizeResult:
+        return OptimizeResult(x=start, fun=1e6, jac=np.full(4, 1e6), success=False, message="ABNORMAL")
+
+    monkeypatch.setattr(bgnbd, "_optimise", stuck)
+    with pytest.raises(bgnbd.FitError, match="did not converge"):
+        bgnbd.fit(*_simulate(2_000))

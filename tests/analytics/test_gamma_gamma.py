@@ -48,3 +48,54 @@ def test_the_analytic_gradient_matches_finite_differences() -> None:
     p, q, g = np.exp(point)
     terms = gamma_gamma.log_likelihood_terms(p, q, g, x[x > 0], m[x > 0])
     assert -value == pytest.approx(float(terms.sum()), rel=1e-10)
+
+
+def _simulate(n: int, seed: int = 5) -> tuple:
+    """Repeat customers from the Gamma-Gamma story with the CDNOW parameters: continuous spends."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x = 1 + rng.negative_binomial(0.8, 0.25, size=n).astype(float)
+    nu = rng.gamma(3.74, 1 / 15.44, size=n)
+    return x, rng.gamma(6.25 * x, 1 / (nu * x))  # the mean of x Gamma(6.25, nu) spends
+
+
+def test_the_analytic_gradient_matches_finite_differences_on_continuous_spends() -> None:
+    import numpy as np
+    from scipy.optimize import check_grad
+
+    x, m = _simulate(5_000)
+    prepared = gamma_gamma._prepare(x, m)
+    for point in (np.log([6.25, 3.74, 15.44]), np.log([1.0, 2.0, 40.0]), np.log([20.0, 9.0, 3.0])):
+        value, grad = gamma_gamma._negative_log_likelihood_and_gradient(point, prepared)
+        error = check_grad(
+            lambda v: gamma_gamma._negative_log_likelihood_and_gradient(v, prepared)[0],
+            lambda v: gamma_gamma._negative_log_likelihood_and_gradient(v, prepared)[1],
+            point,
+        )
+        assert error < 1e-4 * max(1.0, float(np.max(np.abs(grad))))
+        p, q, g = np.exp(point)
+        assert -value == pytest.approx(
+            float(gamma_gamma.log_likelihood_terms(p, q, g, x, m).sum()), rel=1e-10
+        )
+
+
+def test_a_large_fit_converges_with_l_bfgs_b_alone_and_recovers_the_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scipy import optimize
+
+    methods = []
+    minimize = optimize.minimize
+
+    def spy(*args: object, **kwargs: object) -> object:
+        methods.append(kwargs.get("method"))
+        return minimize(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gamma_gamma, "minimize", spy)
+    params = gamma_gamma.fit(*_simulate(100_000))
+    assert methods == ["L-BFGS-B"]
+    assert params.n == 100_000
+    assert params.p == pytest.approx(6.25, rel=0.05)
+    assert params.q == pytest.approx(3.74, rel=0.05)
+    assert params.gamma == pytest.approx(15.44, rel=0.05)
