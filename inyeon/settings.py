@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "inyeon.core",
     "inyeon.customers",
     "inyeon.analytics",
+    "inyeon.dataio",
     "inyeon.web",
 ]
 

@@ -452,6 +452,22 @@ KO.update(
 )
 
 
+def _load_more() -> None:
+    """Each scripts/ko/<area>.py holds a `KO` dict of one area's messages (dataio, sales, ...)."""
+    import importlib.util
+
+    for path in sorted((Path(__file__).resolve().parent / "ko").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"ko_{path.stem}", path)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        KO.update(module.KO)
+
+
+_load_more()
+
+
 def main() -> int:
     path = Path(__file__).resolve().parent.parent / "inyeon/locale/ko/LC_MESSAGES/django.po"
     with path.open("rb") as f:

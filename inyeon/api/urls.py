@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from inyeon.api import accounts, activities, analytics, consents, contacts, handlers, me, orders, products
+from inyeon.api import (
+    accounts,
+    activities,
+    analytics,
+    consents,
+    contacts,
+    duplicates,
+    exports,
+    handlers,
+    imports,
+    me,
+    orders,
+    products,
+)
 from inyeon.api.auth import BearerToken, Session
 from inyeon.api.fallbacks import unknown_path, with_problems
 
@@ -32,6 +45,9 @@ api.add_router("/products", products.router)
 api.add_router("/orders", orders.router)
 api.add_router("/activities", activities.router)
 api.add_router("/analytics", analytics.router)
+api.add_router("/imports", imports.router)
+api.add_router("/exports", exports.router)
+api.add_router("/duplicates", duplicates.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -101,3 +101,13 @@ def is_admin(user: User | None) -> bool:
         and user.is_active
         and (user.is_superuser or user.role == "admin")
     )
+
+
+def can_import(user: User | None) -> bool:
+    """Imports write records owned by the importer (or whom they may assign): writers only."""
+    return can_write(user)
+
+
+def can_merge(user: User | None) -> bool:
+    """Merging deletes one of two records: admins, and managers within the records they see."""
+    return bool(can_write(user) and user is not None and (is_admin(user) or user.role == "manager"))

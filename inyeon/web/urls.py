@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import accounts, analytics, auth, contacts, home, logs
+from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
 
 app_name = "web"
 
@@ -29,3 +29,4 @@ urlpatterns = [
     path("audit/", logs.audit_log, name="audit"),
     path("audit/access/", logs.access_log, name="access_log"),
 ]
+urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns

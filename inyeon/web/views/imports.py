@@ -1,0 +1,7 @@
+"""Pages for imports (data in and out). Their routes are in `urlpatterns` below, added by web/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
