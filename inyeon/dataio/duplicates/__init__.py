@@ -1,0 +1,1 @@
+"""Duplicate contacts: match keys, scoring, the scan, flagging new contacts, merge and undo."""

@@ -1,0 +1,204 @@
+"""Writes of the duplicates context: the match rules, scans, flagging new contacts, dismissing.
+
+Merge and undo live in `merge.py` and are re-exported here, so callers import every write from one
+module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inyeon.core.audit import audit, diff
+from inyeon.core.models import User
+from inyeon.core.visibility import can_merge, is_admin
+from inyeon.dataio.duplicates.blocking import Pair, find_candidates
+from inyeon.dataio.duplicates.loading import load_people, neighbour_ids
+from inyeon.dataio.duplicates.matching import Match, Rules
+from inyeon.dataio.duplicates.merge import contacts_merge, merge_undo
+from inyeon.dataio.models import CandidateStatus, DuplicateCandidate, DuplicateScan, JobStatus, MatchRules
+
+__all__ = [
+    "candidate_dismiss",
+    "contacts_merge",
+    "duplicate_scan_execute",
+    "duplicate_scan_request",
+    "duplicates_flag",
+    "match_rules",
+    "match_rules_update",
+    "merge_undo",
+]
+
+log = logging.getLogger(__name__)
+
+RULE_FIELDS = ("exact_email", "exact_phone", "exact_external_id", "fuzzy_enabled", "fuzzy_threshold")
+BATCH = 5000
+
+
+def match_rules() -> MatchRules:
+    row, _created = MatchRules.objects.get_or_create(pk=1)
+    return row
+
+
+def rules_of(row: MatchRules) -> Rules:
+    return Rules(**{name: getattr(row, name) for name in RULE_FIELDS})
+
+
+def match_rules_update(*, actor: User, data: Mapping[str, Any], ip: str | None = None) -> MatchRules:
+    """Change the rules present in `data` (admins only); every bad field is named."""
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only an administrator may change the duplicate rules."))
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in RULE_FIELDS:
+            errors[name] = [_("Unknown rule.")]
+        elif name == "fuzzy_threshold":
+            if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 100:
+                errors[name] = [_("Enter a whole number from 50 to 100.")]
+            else:
+                values[name] = value
+        elif not isinstance(value, bool):
+            errors[name] = [_("Enter true or false.")]
+        else:
+            values[name] = value
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = match_rules()
+        row = MatchRules.objects.select_for_update().get(pk=row.pk)
+        before = {name: getattr(row, name) for name in RULE_FIELDS}
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at, row.updated_by = timezone.now(), actor
+        row.save()
+        changes = diff(before, {name: getattr(row, name) for name in RULE_FIELDS})
+        audit(actor=actor, action="update", entity="match_rules", entity_id=row.pk, changes=changes, ip=ip)
+    return row
+
+
+def _store(found: Mapping[Pair, Match]) -> int:
+    """Write new candidate pairs; a pair already known (open, dismissed or merged) is left as it is."""
+    rows = [
+        DuplicateCandidate(first_id=a, second_id=b, score=m.score, reasons=list(m.reasons))
+        for (a, b), m in found.items()
+    ]
+    before = DuplicateCandidate.objects.count() if rows else 0
+    DuplicateCandidate.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return DuplicateCandidate.objects.count() - before if rows else 0
+
+
+def duplicates_flag(*, contact_ids: list[int]) -> int:
+    """Find and store candidates for these contacts against the whole base; returns how many pairs
+    were found (new or already open). Called after a create and after an import."""
+    ids = set(contact_ids)
+    if not ids:
+        return 0
+    rules = rules_of(match_rules())
+    new = load_people(ids)
+    if not new:
+        return 0
+    pool_ids = neighbour_ids(new) - ids
+    people = new + load_people(pool_ids) if pool_ids else new
+    found = find_candidates(people, rules, focus=ids)
+    _store(found)
+    return len(found)
+
+
+def candidate_dismiss(
+    *, candidate: DuplicateCandidate, actor: User, ip: str | None = None
+) -> DuplicateCandidate:
+    """Mark a pair as not a duplicate: it stays out of the queue and later scans keep it so."""
+    if not can_merge(actor):
+        raise PermissionDenied(_("Your role may not review duplicates."))
+    with transaction.atomic():
+        locked = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.status != CandidateStatus.OPEN:
+            raise ValidationError({"status": _("This pair has already been reviewed.")})
+        locked.status, locked.resolved_by, locked.resolved_at = (
+            CandidateStatus.DISMISSED,
+            actor,
+            timezone.now(),
+        )
+        locked.save(update_fields=["status", "resolved_by", "resolved_at"])
+        audit(
+            actor=actor,
+            action="update",
+            entity="duplicate_candidate",
+            entity_id=locked.pk,
+            changes={"status": [CandidateStatus.OPEN, CandidateStatus.DISMISSED]},
+            ip=ip,
+        )
+    return locked
+
+
+def duplicate_scan_request(*, actor: User | None, ip: str | None = None) -> DuplicateScan:
+    """Queue a scan of the whole base (returns at once; the task worker does the work)."""
+    if actor is not None and not can_merge(actor):
+        raise PermissionDenied(_("Your role may not scan for duplicates."))
+    from inyeon.dataio.duplicates.tasks import duplicate_scan_task
+
+    scan = DuplicateScan.objects.create(requested_by=actor, status=JobStatus.QUEUED)
+    audit(actor=actor, action="create", entity="duplicate_scan", entity_id=scan.pk, ip=ip)
+    transaction.on_commit(lambda: duplicate_scan_task.enqueue(scan.pk))
+    return scan
+
+
+def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
+    """Search the whole base for candidate pairs, saving progress on the scan row as it goes.
+
+    Open pairs that the current rules no longer find are removed; dismissed ones are kept.
+    """
+
+    def progress(value: float, step: str, **extra: Any) -> None:
+        DuplicateScan.objects.filter(pk=scan.pk).update(progress=round(value, 3), step=step, **extra)
+
+    progress(0.0, "reading", status=JobStatus.RUNNING)
+    try:
+        rules = rules_of(match_rules())
+        people = load_people()
+        progress(0.05, "reading", contacts_checked=len(people))
+        found = find_candidates(people, rules, on_progress=lambda v, s: progress(0.05 + 0.8 * v, s))
+        del people
+        progress(0.9, "writing")
+        with transaction.atomic():
+            _store(found)
+            stale = [
+                pk
+                for pk, a, b in DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN).values_list(
+                    "pk", "first_id", "second_id"
+                )
+                if (a, b) not in found
+            ]
+            for start in range(0, len(stale), BATCH):
+                DuplicateCandidate.objects.filter(pk__in=stale[start : start + BATCH]).delete()
+        DuplicateScan.objects.filter(pk=scan.pk).update(
+            status=JobStatus.DONE,
+            progress=1.0,
+            step="done",
+            candidates_found=len(found),
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        log.exception("duplicate scan %s failed", scan.pk)
+        DuplicateScan.objects.filter(pk=scan.pk).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(), message=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    scan.refresh_from_db()
+    return scan
+
+
+def flag_safely(contact_ids: Collection[int]) -> int:
+    """`duplicates_flag` for a create path: a failure to look for duplicates never fails the create."""
+    try:
+        return duplicates_flag(contact_ids=list(contact_ids))
+    except Exception:
+        log.exception("flagging duplicates of %s failed", list(contact_ids)[:10])
+        return 0
