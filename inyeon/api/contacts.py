@@ -4,15 +4,18 @@ is presented through customers.privacy and every unmasked view of it is logged."
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from inyeon.api.common import actor, cursor_param, limit_param, page_body, set_location
 from inyeon.api.concurrency import expected_version, precondition, set_etag
+from inyeon.api.exports import stream_export
 from inyeon.api.schemas.analytics import ScoresOut
 from inyeon.api.schemas.common import TimelineEntryOut
 from inyeon.api.schemas.contacts import ContactIn, ContactOut, ContactPage, ContactPatch, ContactQuery
@@ -22,7 +25,6 @@ from inyeon.core.audit import client_ip
 from inyeon.core.models import AccessLog, User
 from inyeon.customers import selectors, services
 from inyeon.customers.choices import LifecycleStage
-from inyeon.customers.exports import contact_csv_rows
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
 
@@ -131,12 +133,10 @@ def list_contacts(
 
 
 @router.get("/export.csv", response={200: None, **problems(422)}, summary="The filtered list as CSV")
-def export_contacts(request: HttpRequest, query: Query[ContactQuery]) -> StreamingHttpResponse:
-    """Masked as the list is, and logged as an export."""
-    rows = contact_csv_rows(user=actor(request), filters=_filters(query), ip=client_ip(request))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
-    return response
+def export_contacts(request: HttpRequest, query: Query[ContactQuery]) -> HttpResponseBase:
+    """Masked as the list is, and logged as an export (the same as `/exports/contacts?format=csv`)."""
+    filters = dataclasses.asdict(_filters(query))
+    return stream_export(request, kind="contacts", file_format="csv", filters=filters)
 
 
 @router.post("", response={201: ContactOut, **problems(403, 422)}, summary="Create a contact")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,11 +24,11 @@ from inyeon.core.models import AccessLog, User
 from inyeon.core.visibility import assignable_users, can_assign_to_others
 from inyeon.customers import selectors, services
 from inyeon.customers.choices import ConsentChannel, LifecycleStage
-from inyeon.customers.exports import contact_csv_rows
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
 from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm, ServiceForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
+from inyeon.web.views.exports import export_response
 
 
 def _score(value: Any) -> int | None:
@@ -372,10 +374,6 @@ def _describe(exc: ValidationError) -> str:
 
 
 @login_required
-def contact_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The list with its current filters as CSV, masked as the list is; logged as an export."""
-    user = current_user(request)
-    rows = contact_csv_rows(user=user, filters=_filters(request), ip=client_ip(request))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
-    return response
+def contact_export(request: HttpRequest) -> HttpResponseBase:
+    """The list with its current filters as CSV or XLSX (`?format=`), masked as the list is."""
+    return export_response(request, kind="contacts", filters=dataclasses.asdict(_filters(request)))

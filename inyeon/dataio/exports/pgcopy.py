@@ -1,0 +1,120 @@
+"""The contact export on PostgreSQL: one `COPY (SELECT ...) TO STDOUT` over the visible rows.
+
+An ORM stream of a million contacts takes about 19 s; COPY writes the CSV in the server. The rows
+are those of the visible, filtered queryset (its own SQL, so the one visibility layer still
+decides), and masking and neutralisation are done in SQL by the same rules as `rows.py`, giving
+byte for byte the same CSV body (`tests/dataio/test_export_pg.py` holds the two side by side).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from inyeon.core.models import User
+from inyeon.core.pii import MASK
+from inyeon.customers.models import Account, Contact, ContactEmail, ContactPhone, Tag
+
+# dataio.cells.FORMULA_STARTS as a SQL list: = + - @ tab carriage-return.
+_FORMULA_STARTS = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def _neutralised(expr: str) -> str:
+    """`neutralise(expr)`, NULL for an empty text (COPY writes NULL as an empty, unquoted cell)."""
+    return f"NULLIF(CASE WHEN left({expr}, 1) IN {_FORMULA_STARTS} THEN '''' || {expr} ELSE {expr} END, '')"
+
+
+def _masked_email(expr: str) -> str:
+    """`core.pii.mask_email`: first letter, the mask, then the domain (no domain: the mask alone)."""
+    at = f"strpos({expr}, '@')"
+    return (
+        f"CASE WHEN {expr} = '' THEN '' WHEN {at} = 0 OR {at} = length({expr}) THEN '{MASK}' "
+        f"ELSE left({expr}, least(1, {at} - 1)) || '{MASK}@' || substr({expr}, {at} + 1) END"
+    )
+
+
+def _masked_phone(expr: str) -> str:
+    """`core.pii.mask_phone`: the first three and last two characters around the mask."""
+    return (
+        f"CASE WHEN {expr} = '' THEN '' WHEN length({expr}) > 6 "
+        f"THEN left({expr}, 3) || '{MASK}' || right({expr}, 2) ELSE '{MASK}' END"
+    )
+
+
+def _timestamp(expr: str) -> str:
+    return f"""to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
+def contact_copy_sql(qs: QuerySet[Contact], *, masked: bool) -> tuple[str, tuple[object, ...]]:
+    """The COPY statement (and its parameters) writing the CSV body of `qs`, in id order."""
+    ids_sql, params = qs.order_by().values("pk").query.sql_with_params()
+    contact, account, user = Contact._meta.db_table, Account._meta.db_table, User._meta.db_table
+    emails, phones = ContactEmail._meta.db_table, ContactPhone._meta.db_table
+    tag, contact_tags = Tag._meta.db_table, Contact.tags.through._meta.db_table
+    email = _masked_email("e.email") if masked else "e.email"
+    phone = _masked_phone("p.number") if masked else "p.number"
+    primary_email = _masked_email("c.primary_email") if masked else "c.primary_email"
+    primary_phone = _masked_phone("c.primary_phone") if masked else "c.primary_phone"
+    birth = (
+        "CASE WHEN c.birth_date IS NULL THEN NULL "
+        "ELSE extract(year FROM c.birth_date)::int::text || '-**-**' END"
+        if masked
+        else "to_char(c.birth_date, 'YYYY-MM-DD')"
+    )
+    cells = [
+        _neutralised("c.external_id"),
+        _neutralised("c.family_name"),
+        _neutralised("c.given_name"),
+        _neutralised("c.display_name"),
+        _neutralised("c.name_order"),
+        _neutralised(f"coalesce(em.v, {primary_email})"),
+        _neutralised(f"coalesce(ph.v, {primary_phone})"),
+        birth,
+        _neutralised("c.preferred_channel"),
+        _neutralised("c.language"),
+        _neutralised("coalesce(tg.v, '')"),
+        _neutralised("c.source"),
+        _neutralised("c.job_title"),
+        _neutralised("coalesce(a.name, '')"),
+        _neutralised("c.notes"),
+        _neutralised("c.lifecycle_stage"),
+        _neutralised("u.username"),
+        _timestamp("c.created_at"),
+        "c.id",
+    ]
+    # Only table names (from the models) and fixed expressions are formatted in; values are parameters.
+    select = f"""
+        SELECT {", ".join(cells)}
+        FROM {contact} c
+        JOIN {user} u ON u.id = c.owner_id
+        LEFT JOIN {account} a ON a.id = c.account_id
+        LEFT JOIN LATERAL (
+            SELECT string_agg({email}, ';' ORDER BY e.is_primary DESC, e.id) AS v
+            FROM {emails} e WHERE e.contact_id = c.id
+        ) em ON true
+        LEFT JOIN LATERAL (
+            SELECT string_agg({phone}, ';' ORDER BY p.is_primary DESC, p.id) AS v
+            FROM {phones} p WHERE p.contact_id = c.id
+        ) ph ON true
+        LEFT JOIN LATERAL (
+            SELECT string_agg(t.name, ';' ORDER BY t.name) AS v
+            FROM {contact_tags} ct JOIN {tag} t ON t.id = ct.tag_id WHERE ct.contact_id = c.id
+        ) tg ON true
+        WHERE c.id IN ({ids_sql})
+        ORDER BY c.id
+    """  # noqa: S608
+    return f"COPY ({select}) TO STDOUT (FORMAT csv)", tuple(params)
+
+
+def copy_chunks(sql: str, params: tuple[object, ...], using: str = "default") -> Iterator[bytes]:
+    """The bytes COPY writes, as the server sends them (flat memory)."""
+    connection = connections[using]
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        statement = raw.mogrify(sql, params) if params else sql
+        with raw.copy(statement) as copy:
+            for data in copy:
+                yield bytes(data)

@@ -1,0 +1,283 @@
+"""The rows of an export, read through the customers selectors in keyset chunks (flat memory).
+
+Each row is a list of cell texts: personal data masked for roles without the PII right (the rule
+of `customers.privacy.present_pii`), every cell neutralised. Rows are in id order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from inyeon.core.models import User
+from inyeon.core.pii import mask_birth_date, mask_email, mask_phone
+from inyeon.core.visibility import can_see_pii
+from inyeon.customers.models import Contact, ContactEmail, ContactPhone
+from inyeon.customers.selectors import account_queryset, contact_queryset, orders_visible
+from inyeon.dataio.cells import neutralise
+from inyeon.dataio.exports.filters import clean_filters, contact_filters
+from inyeon.dataio.models import RecordKind
+
+CHUNK = 5000
+
+# Every field the contact import reads, so that an export can be imported again.
+CONTACT_HEADER = (
+    "external_id",
+    "family_name",
+    "given_name",
+    "display_name",
+    "name_order",
+    "emails",
+    "phones",
+    "birth_date",
+    "preferred_channel",
+    "language",
+    "tags",
+    "source",
+    "job_title",
+    "account",
+    "notes",
+    "lifecycle_stage",
+    "owner",
+    "created_at",
+    "id",
+)
+ACCOUNT_HEADER = (
+    "external_id",
+    "name",
+    "business_number",
+    "industry",
+    "website",
+    "phone",
+    "email",
+    "tags",
+    "source",
+    "owner",
+    "created_at",
+    "id",
+)
+ORDER_HEADER = (
+    "external_id",
+    "number",
+    "ordered_at",
+    "contact_id",
+    "contact",
+    "account",
+    "currency",
+    "total_amount",
+    "quantity",
+    "channel",
+    "status",
+    "owner",
+    "created_at",
+    "id",
+)
+HEADERS: dict[str, tuple[str, ...]] = {
+    RecordKind.CONTACTS: CONTACT_HEADER,
+    RecordKind.ACCOUNTS: ACCOUNT_HEADER,
+    RecordKind.ORDERS: ORDER_HEADER,
+}
+
+_CONTACT_VALUES = (
+    "id",
+    "external_id",
+    "family_name",
+    "given_name",
+    "display_name",
+    "name_order",
+    "primary_email",
+    "primary_phone",
+    "birth_date",
+    "preferred_channel",
+    "language",
+    "source",
+    "job_title",
+    "account__name",
+    "notes",
+    "lifecycle_stage",
+    "owner__username",
+    "created_at",
+)
+_ACCOUNT_VALUES = (
+    "id",
+    "external_id",
+    "name",
+    "business_number",
+    "industry",
+    "website",
+    "phone",
+    "email",
+    "source",
+    "owner__username",
+    "created_at",
+)
+_ORDER_VALUES = (
+    "id",
+    "external_id",
+    "number",
+    "ordered_at",
+    "contact_id",
+    "contact__display_name",
+    "account__name",
+    "currency",
+    "total_amount",
+    "quantity",
+    "channel",
+    "status",
+    "owner__username",
+    "created_at",
+)
+
+
+def timestamp(value: dt.datetime) -> str:
+    """UTC to the second, ISO 8601 with Z (the SQL path writes the same)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def export_queryset(kind: str, *, user: User, filters: dict[str, Any]) -> QuerySet[Any]:
+    """The list's queryset as `user` sees it with `filters`: the rows the export writes."""
+    if kind == RecordKind.CONTACTS:
+        return contact_queryset(user=user, filters=contact_filters(filters))
+    clean = clean_filters(kind, filters)
+    if kind == RecordKind.ACCOUNTS:
+        return account_queryset(user=user, q=clean.get("q", ""), owner_id=clean.get("owner_id"))
+    qs = orders_visible(user)
+    if clean.get("contact_id"):
+        qs = qs.filter(contact_id=clean["contact_id"])
+    if clean.get("account_id"):
+        qs = qs.filter(account_id=clean["account_id"])
+    return qs
+
+
+def _chunks(qs: QuerySet[Any], fields: tuple[str, ...]) -> Iterator[list[tuple[Any, ...]]]:
+    last = 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last).order_by("pk").values_list(*fields)[:CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+
+
+def _grouped(model: type[Model], ids: list[int], value: str, order: tuple[str, ...]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        model._default_manager.filter(contact_id__in=ids)
+        .order_by("contact_id", *order)
+        .values_list("contact_id", value)
+    )
+    for contact_id, text in rows:
+        out[contact_id].append(text)
+    return out
+
+
+def _tags(through: type[Model], owner: str, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        through._default_manager.filter(**{f"{owner}_id__in": ids})
+        .order_by(f"{owner}_id", "tag__name")
+        .values_list(f"{owner}_id", "tag__name")
+    )
+    for record_id, name in rows:
+        out[record_id].append(name)
+    return out
+
+
+def contact_rows(qs: QuerySet[Contact], *, masked: bool) -> Iterator[list[str]]:
+    email_text: Callable[[str], str] = mask_email if masked else str
+    phone_text: Callable[[str], str] = mask_phone if masked else str
+    for chunk in _chunks(qs, _CONTACT_VALUES):
+        ids = [row[0] for row in chunk]
+        emails = _grouped(ContactEmail, ids, "email", ("-is_primary", "id"))
+        phones = _grouped(ContactPhone, ids, "number", ("-is_primary", "id"))
+        tags = _tags(Contact.tags.through, "contact", ids)
+        for (
+            pk,
+            external_id,
+            family_name,
+            given_name,
+            display_name,
+            name_order,
+            primary_email,
+            primary_phone,
+            birth_date,
+            preferred_channel,
+            language,
+            source,
+            job_title,
+            account,
+            notes,
+            stage,
+            owner,
+            created_at,
+        ) in chunk:
+            # Records written before the channel tables (bulk imports) have only their primary values.
+            mails = emails.get(pk) or ([primary_email] if primary_email else [])
+            numbers = phones.get(pk) or ([primary_phone] if primary_phone else [])
+            plain_birth = birth_date.isoformat() if birth_date else ""
+            birth = mask_birth_date(birth_date) if masked else plain_birth
+            yield [
+                neutralise(v)
+                for v in (
+                    external_id,
+                    family_name,
+                    given_name,
+                    display_name,
+                    name_order,
+                    ";".join(email_text(m) for m in mails),
+                    ";".join(phone_text(n) for n in numbers),
+                    birth,
+                    preferred_channel,
+                    language,
+                    ";".join(tags.get(pk, ())),
+                    source,
+                    job_title,
+                    account,
+                    notes,
+                    stage,
+                    owner,
+                    timestamp(created_at),
+                    pk,
+                )
+            ]
+
+
+def account_rows(qs: QuerySet[Any]) -> Iterator[list[str]]:
+    from inyeon.customers.models import Account
+
+    for chunk in _chunks(qs, _ACCOUNT_VALUES):
+        tags = _tags(Account.tags.through, "account", [row[0] for row in chunk])
+        for pk, external_id, name, number, industry, website, phone, email, source, owner, created in chunk:
+            cells = (external_id, name, number, industry, website, phone, email, ";".join(tags.get(pk, ())))
+            yield [neutralise(v) for v in (*cells, source, owner, timestamp(created), pk)]
+
+
+def order_rows(qs: QuerySet[Any]) -> Iterator[list[str]]:
+    for chunk in _chunks(qs, _ORDER_VALUES):
+        for pk, external_id, number, ordered_at, *middle, owner, created_at in chunk:
+            yield [
+                neutralise(v)
+                for v in (
+                    external_id,
+                    number,
+                    timestamp(ordered_at),
+                    *middle,
+                    owner,
+                    timestamp(created_at),
+                    pk,
+                )
+            ]
+
+
+def export_rows(kind: str, *, user: User, filters: dict[str, Any]) -> Iterator[list[str]]:
+    """The cells of every row (no header) of the `kind` list as `user` sees it."""
+    qs = export_queryset(kind, user=user, filters=filters)
+    if kind == RecordKind.CONTACTS:
+        return contact_rows(qs, masked=not can_see_pii(user))
+    if kind == RecordKind.ACCOUNTS:
+        return account_rows(qs)
+    return order_rows(qs)
