@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inyeon.core.audit import audit
-from inyeon.core.models import User
+from inyeon.core.models import RecordShare, User
 from inyeon.core.visibility import can_merge
 from inyeon.customers.choices import ConsentStatus
 from inyeon.customers.models import ConsentRecord, Contact
@@ -161,6 +161,20 @@ def _repoint(survivor: Contact, merged: Contact, snap: dict[str, Any]) -> None:
                 unprimary.append({"model": _label(model), "ids": primary})
         model._default_manager.filter(pk__in=ids).update(**{name: survivor})
         moved.append({"model": _label(model), "field": name, "ids": ids})
+    # Shares name the record by type and id rather than by a foreign key.
+    shares = RecordShare.objects.filter(record_type="contact", record_id=merged.pk)
+    already = set(
+        RecordShare.objects.filter(record_type="contact", record_id=survivor.pk).values_list(
+            "user_id", flat=True
+        )
+    )
+    for share in shares.filter(user_id__in=already):
+        dropped.append({"model": _label(RecordShare), "row": _row(share)})
+        share.delete()
+    share_ids = list(shares.values_list("pk", flat=True))
+    if share_ids:
+        RecordShare.objects.filter(pk__in=share_ids).update(record_id=survivor.pk)
+        moved.append({"model": _label(RecordShare), "field": "record_id", "ids": share_ids})
     m2m: list[dict[str, Any]] = []
     for field in Contact._meta.many_to_many:
         theirs = set(getattr(merged, field.name).values_list("pk", flat=True))
@@ -304,9 +318,10 @@ def merge_undo(*, record: MergeRecord, actor: User, ip: str | None = None) -> Co
         merged = Contact(**values)
         merged.save(force_insert=True)
         for entry in snap["moved"]:
+            by_id = entry["field"] == "record_id"  # record shares name the contact by id
             apps.get_model(entry["model"])._default_manager.filter(
-                pk__in=entry["ids"], **{entry["field"]: survivor}
-            ).update(**{entry["field"]: merged})
+                pk__in=entry["ids"], **{entry["field"]: survivor.pk if by_id else survivor}
+            ).update(**{entry["field"]: merged.pk if by_id else merged})
         for entry in snap["unprimary"]:
             apps.get_model(entry["model"])._default_manager.filter(pk__in=entry["ids"]).update(
                 is_primary=True
