@@ -169,6 +169,8 @@ USE_I18N = True
 USE_TZ = True
 INYEON_DEFAULT_CURRENCY = env_str("INYEON_DEFAULT_CURRENCY", "KRW")
 INYEON_DEFAULT_PHONE_REGION = env_str("INYEON_DEFAULT_PHONE_REGION", "KR")
+# Processes that clean the rows of a large import (phone parsing is the bulk of the work).
+INYEON_IMPORT_WORKERS = env_int("INYEON_IMPORT_WORKERS", 2, minimum=1)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

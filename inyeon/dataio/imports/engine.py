@@ -1,0 +1,293 @@
+"""The import pipeline for one job: read the file, map its columns, clean every row (in two worker
+processes for large files), match rows to existing records and to earlier rows of the same file,
+then write everything in one transaction.
+
+Pass one (cleaning and matching) writes nothing and keeps only the planned writes, spilled to a
+temporary file so that memory stays flat; pass two writes them. A strict import with any bad row,
+and every dry run, stops after pass one, so nothing is half written: pass two is a single
+transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inyeon.core.models import User
+from inyeon.dataio.cells import neutralise
+from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
+from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
+from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned
+from inyeon.dataio.imports.readers import FileProblem, Table, open_table
+
+CHUNK = 5000
+PARALLEL_FROM = 20_000  # rows; below this, worker processes cost more than they save
+KEEP_ERRORS = 200  # errors kept on the job for the result page; all of them go to the error file
+
+
+class ImportProblem(Exception):
+    """The import cannot start (bad mapping, unreadable file): nothing was read or written."""
+
+
+@dataclass
+class Spec:
+    """What a mapping file holds: the column mapping and how to read the file."""
+
+    columns: dict[str, str]
+    delimiter: str = "auto"
+    header: bool = True
+    names: list[str] = field(default_factory=list)
+    options: Options = field(default_factory=Options)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Spec:
+        known = {
+            "columns",
+            "delimiter",
+            "header",
+            "names",
+            "date_format",
+            "currency",
+            "create_missing_customers",
+            "customer_name",
+            "defaults",
+            "name",
+            "kind",
+            "description",
+        }
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ImportProblem(_("Unknown keys in the mapping: %(keys)s.") % {"keys": ", ".join(unknown)})
+        columns = data.get("columns", {})
+        if not isinstance(columns, dict):
+            raise ImportProblem(_("The mapping's “columns” must map column headers to fields."))
+        return cls(
+            columns={str(k): str(v) for k, v in columns.items() if v},
+            delimiter=str(data.get("delimiter", "auto")),
+            header=bool(data.get("header", True)),
+            names=[str(x) for x in data.get("names", [])],
+            options=Options(
+                date_format=str(data.get("date_format", "")),
+                currency=str(data.get("currency", "KRW")).upper(),
+                create_missing_customers=bool(data.get("create_missing_customers", False)),
+                customer_name=str(data.get("customer_name", "{key}")),
+                defaults={str(k): str(v) for k, v in (data.get("defaults") or {}).items()},
+            ),
+        )
+
+
+@dataclass
+class Outcome:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    error_file: str = ""
+    written: bool = False
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def open_file(path: Path, spec: Spec) -> Table:
+    try:
+        return open_table(path, delimiter=spec.delimiter, header=spec.header, names=spec.names or None)
+    except FileProblem as exc:
+        raise ImportProblem(str(exc)) from None
+
+
+def plan_columns(kind: str, headers: list[str], columns: dict[str, str]) -> list[tuple[int, str, str]]:
+    """[(column index, header, field)]; a mapping naming an absent header or unknown field fails."""
+    fields = FIELDS_BY_NAME[kind]
+    for header, name in columns.items():
+        if name not in fields:
+            raise ImportProblem(
+                _("Column “%(header)s” is mapped to “%(field)s”, which is not a field of %(kind)s.")
+                % {"header": header, "field": name, "kind": kind}
+            )
+        if header not in headers:
+            raise ImportProblem(
+                _("The mapping names column “%(header)s”, which the file does not have.") % {"header": header}
+            )
+    missing = missing_required(kind, columns)
+    if missing:
+        names = " / ".join(str(fields[f].label) for f in missing[0])
+        raise ImportProblem(_("Map a column to one of: %(fields)s.") % {"fields": names})
+    return [(i, h, columns[h]) for i, h in enumerate(headers) if h in columns]
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+
+
+# Worker processes get the plan once, then chunks of raw rows.
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(kind: str, plan: list[tuple[int, str, str]], options: Options, language: str) -> None:
+    from django.utils import translation
+
+    translation.activate(language)
+    _worker.update(kind=kind, plan=plan, options=options)
+
+
+def clean_rows(
+    kind: str, plan: list[tuple[int, str, str]], options: Options, rows: list[tuple[int, list[str]]]
+) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
+    cleaner = CLEANERS[kind]
+    out: list[tuple[int, list[str], dict[str, Any] | list[Problem]]] = []
+    for line, cells in rows:
+        mapped: dict[str, list[tuple[str, str]]] = {}
+        for index, header, name in plan:
+            mapped.setdefault(name, []).append((header, cells[index] if index < len(cells) else ""))
+        try:
+            out.append((line, cells, cleaner(Row(mapped, options))))
+        except RowInvalid as exc:
+            out.append((line, cells, exc.problems))
+    return out
+
+
+def _clean_in_worker(
+    rows: list[tuple[int, list[str]]],
+) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
+    return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows)
+
+
+def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
+    while chunk := list(islice(rows, CHUNK)):
+        yield chunk
+
+
+class ErrorFile:
+    """The bad rows as CSV (UTF-8 with BOM): the original cells, then line, column, value, rule;
+    every cell neutralised so a spreadsheet runs nothing."""
+
+    def __init__(self, path: Path, headers: list[str]) -> None:
+        self.path = path
+        self.headers = headers
+        self.file: Any = None
+        self.writer: Any = None
+
+    def add(self, line: int, cells: list[str], problems: list[Problem]) -> None:
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self.writer = csv.writer(self.file)
+            self.writer.writerow(
+                [neutralise(h) for h in [*self.headers, _("line"), _("column"), _("value"), _("rule")]]
+            )
+        for p in problems:
+            self.writer.writerow([neutralise(c) for c in [*cells, line, p.column, p.value, p.rule]])
+
+    def close(self) -> str:
+        if self.file is None:
+            return ""
+        self.file.close()
+        return str(self.path)
+
+
+def run_import(
+    *,
+    kind: str,
+    path: Path,
+    spec: Spec,
+    actor: User,
+    strict: bool,
+    dry_run: bool,
+    language: str,
+    error_path: Path,
+    job_id: int | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    table = open_file(path, spec)
+    plan = plan_columns(kind, table.headers, spec.columns)
+    total = max(count_lines(path) - (1 if spec.header else 0), 0) if table.file_format == "csv" else 0
+    handler: Handler = HANDLERS[kind](actor=actor, options=spec.options, job_id=job_id)
+    outcome = Outcome()
+    errors = ErrorFile(error_path, table.headers)
+    report = progress or (lambda done, total, step: None)
+
+    def record(line: int, cells: list[str], problems: list[Problem]) -> None:
+        outcome.errors += 1
+        errors.add(line, cells, problems)
+        for p in problems:
+            if len(outcome.problems) < KEEP_ERRORS:
+                outcome.problems.append({"line": line, "column": p.column, "value": p.value, "rule": p.rule})
+
+    chunks = _chunks(table.rows)
+    pool = None
+    if total >= PARALLEL_FROM and settings.INYEON_IMPORT_WORKERS > 1:
+        pool = multiprocessing.get_context("fork").Pool(
+            settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language)
+        )
+        cleaned: Iterator[Any] = pool.imap(_clean_in_worker, chunks)
+    else:
+        cleaned = (clean_rows(kind, plan, spec.options, chunk) for chunk in chunks)
+    spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    try:
+        try:
+            for results in cleaned:
+                good: list[tuple[int, list[str], dict[str, Any]]] = []
+                for line, cells, result in results:
+                    outcome.total += 1
+                    if isinstance(result, list):
+                        record(line, cells, result)
+                    else:
+                        good.append((line, cells, result))
+                planned: list[Planned] = []
+                for line, cells, verdict in handler.plan(good):
+                    if isinstance(verdict, list):
+                        record(line, cells, verdict)
+                    elif verdict == "unchanged":
+                        outcome.unchanged += 1
+                    elif isinstance(verdict, Planned):
+                        planned.append(verdict)
+                        if verdict.op == "create":
+                            outcome.created += 1
+                        else:
+                            outcome.updated += 1
+                    else:
+                        outcome.duplicates += 1
+                if planned:
+                    pickle.dump(planned, spill)
+                report(outcome.total, max(total, outcome.total), "checking")
+        except FileProblem as exc:
+            raise ImportProblem(str(exc)) from None
+        finally:
+            if pool is not None:
+                pool.terminate()
+        outcome.error_file = errors.close()
+        if dry_run or (strict and outcome.errors) or not (outcome.created or outcome.updated):
+            return outcome
+        spill.seek(0)
+        written = 0
+        with transaction.atomic():
+            while True:
+                try:
+                    batch: list[Planned] = pickle.load(spill)  # noqa: S301 (our own temporary file)
+                except EOFError:
+                    break
+                handler.write(batch)
+                written += len(batch)
+                report(written, outcome.created + outcome.updated, "writing")
+            handler.finish()
+        outcome.written = True
+        return outcome
+    finally:
+        spill.close()
+        errors.close()

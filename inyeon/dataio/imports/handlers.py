@@ -1,0 +1,813 @@
+"""Matching and writing, per record type. `plan` reads the database (never writes) and decides
+for each clean row: create, update (with the changes), unchanged, a repeat of an earlier row of
+the file, or a problem; `write` carries out the planned writes inside the import's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inyeon.core.models import AuditLog, User
+from inyeon.core.visibility import assignable_users, can_see_pii
+from inyeon.customers.models import (
+    Account,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Order,
+    OrderLine,
+    Product,
+    StageChange,
+    Tag,
+)
+from inyeon.customers.names import name_keys
+from inyeon.customers.selectors import accounts_visible, contacts_visible, orders_visible
+from inyeon.dataio.imports.clean import Options, Problem
+
+BATCH = 2000
+
+
+@dataclass
+class Planned:
+    op: str  # "create" | "update"
+    line: int
+    data: dict[str, Any]
+    pk: int = 0  # the record an update changes
+
+
+Verdict = Planned | str | list[Problem]
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha1(repr(sorted(data.items())).encode(), usedforsecurity=False).hexdigest()
+
+
+def _chunked(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Handler:
+    entity = ""
+
+    def __init__(self, *, actor: User, options: Options, job_id: int | None) -> None:
+        self.actor = actor
+        self.options = options
+        self.job_id = job_id
+        self.seen: dict[str, tuple[int, str]] = {}  # match key -> (line, fingerprint)
+        self._owners: dict[str, User | None] = {}
+        self.audit_rows: list[AuditLog] = []
+
+    # Rows of the same file that share a match key: an identical repeat is skipped, a different one
+    # is refused (which of the two is right is the user's call, not ours).
+    def repeat_of(self, line: int, keys: list[str], data: dict[str, Any]) -> Verdict | None:
+        fp = _fingerprint(data)
+        for key in keys:
+            if key in self.seen:
+                first, first_fp = self.seen[key]
+                if first_fp == fp:
+                    return "duplicate"
+                return [
+                    Problem(
+                        key.split(":", 1)[0],
+                        key.split(":", 1)[1],
+                        _("Repeats line %(line)d (same match key) with other values; keep one of them.")
+                        % {"line": first},
+                    )
+                ]
+        for key in keys:
+            self.seen[key] = (line, fp)
+        return None
+
+    def owner(self, username: str) -> User | Problem:
+        if username not in self._owners:
+            self._owners[username] = assignable_users(self.actor).filter(username=username).first()
+        user = self._owners[username]
+        if user is None:
+            return Problem(
+                _("owner (user name)"), username, _("No user with this name that you may assign records to.")
+            )
+        return user
+
+    def plan(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> Iterable[tuple[int, list[str], Verdict]]:
+        raise NotImplementedError
+
+    def write(self, batch: list[Planned]) -> None:
+        raise NotImplementedError
+
+    def audit(self, action: str, pk: Any, changes: dict[str, Any]) -> None:
+        self.audit_rows.append(
+            AuditLog(
+                actor=self.actor,
+                actor_name=self.actor.get_username(),
+                action=action,
+                entity=self.entity,
+                entity_id=str(pk),
+                changes={**changes, "import": [None, self.job_id]},
+            )
+        )
+        if len(self.audit_rows) >= BATCH:
+            self.flush_audit()
+
+    def flush_audit(self) -> None:
+        AuditLog.objects.bulk_create(self.audit_rows, batch_size=BATCH)
+        self.audit_rows = []
+
+    def finish(self) -> None:
+        self.flush_audit()
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class ContactHandler(Handler):
+    """Matches by Inyeon id, then external id, then any e-mail (normalised)."""
+
+    entity = "contact"
+    SCALARS = (
+        "external_id",
+        "family_name",
+        "given_name",
+        "display_name",
+        "name_order",
+        "birth_date",
+        "preferred_channel",
+        "language",
+        "source",
+        "job_title",
+        "notes",
+        "lifecycle_stage",
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._accounts: dict[str, int] = {}
+        self._tags: dict[str, int] = {}
+
+    def _keys(self, data: dict[str, Any]) -> list[str]:
+        keys = [f"external id:{data['external_id']}"] if data.get("external_id") else []
+        return keys + [f"e-mail:{e}" for e in data.get("emails", [])]
+
+    def _existing(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> tuple[dict[str, int], dict[int, Contact]]:
+        ids = {d["id"] for _line, _cells, d in rows if "id" in d}
+        exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
+        emails = {e for _line, _cells, d in rows for e in d.get("emails", [])}
+        found: dict[str, int] = {}
+        for pk in Contact.objects.filter(pk__in=ids).values_list("pk", flat=True):
+            found[f"id:{pk}"] = pk
+        for ext, pk in (
+            Contact.objects.filter(external_id__in=exts).order_by("pk").values_list("external_id", "pk")
+        ):
+            found.setdefault(f"external id:{ext}", pk)
+        for email, pk in (
+            ContactEmail.objects.filter(email__in=emails)
+            .order_by("contact_id")
+            .values_list("email", "contact_id")
+        ):
+            found.setdefault(f"e-mail:{email}", pk)
+        visible = contacts_visible(self.actor).filter(pk__in=set(found.values()))
+        contacts = {
+            c.pk: c
+            for c in visible.select_related("account", "owner").prefetch_related("emails", "phones", "tags")
+        }
+        return found, contacts
+
+    def plan(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> Iterable[tuple[int, list[str], Verdict]]:
+        found, contacts = self._existing(rows)
+        for line, cells, data in rows:
+            keys = ([f"id:{data['id']}"] if "id" in data else []) + self._keys(data)
+            match = next(((k, found[k]) for k in keys if k in found), None)
+            repeat = self.repeat_of(line, [k for k in keys if not k.startswith("id:")] or keys, data)
+            if repeat is not None:
+                yield line, cells, repeat
+                continue
+            problems: list[Problem] = []
+            owner = None
+            if "owner" in data:
+                owner_or_problem = self.owner(data["owner"])
+                if isinstance(owner_or_problem, Problem):
+                    problems.append(owner_or_problem)
+                else:
+                    owner = owner_or_problem
+            if match is not None and match[1] not in contacts:
+                key, _pk = match
+                problems.append(
+                    Problem(
+                        key.split(":", 1)[0],
+                        key.split(":", 1)[1],
+                        _("Matches a contact you may not see; ask its owner or an admin."),
+                    )
+                )
+            if problems:
+                yield line, cells, problems
+                continue
+            if match is None:
+                if not data.get("display_name"):
+                    yield line, cells, [Problem(_("full name"), "", _("A new contact needs a name."))]
+                    continue
+                yield line, cells, Planned("create", line, data)
+                continue
+            changes = self._changes(contacts[match[1]], data, owner)
+            yield line, cells, Planned("update", line, changes, pk=match[1]) if changes else "unchanged"
+
+    def _changes(self, contact: Contact, data: dict[str, Any], owner: User | None) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for name in self.SCALARS:
+            if name in data and data[name] != getattr(contact, name):
+                changes[name] = [_plain(getattr(contact, name)), _plain(data[name])]
+        emails = [e.email for e in contact.emails.all()]
+        new_emails = [e for e in data.get("emails", []) if e not in emails]
+        if new_emails and can_see_pii(self.actor):
+            changes["emails"] = [emails, emails + new_emails]
+        phones = [p.number for p in contact.phones.all()]
+        new_phones = [p for p in data.get("phones", []) if p not in phones]
+        if new_phones and can_see_pii(self.actor):
+            changes["phones"] = [phones, phones + new_phones]
+        tags = [t.name for t in contact.tags.all()]
+        new_tags = [t for t in data.get("tags", []) if t not in tags]
+        if new_tags:
+            changes["tags"] = [tags, tags + new_tags]
+        if "account" in data and (contact.account.name if contact.account else "") != data["account"]:
+            changes["account"] = [contact.account.name if contact.account else "", data["account"]]
+        if owner is not None and owner.pk != contact.owner_id:
+            changes["owner"] = [contact.owner.username, owner.username]
+        return changes
+
+    def _account_id(self, name: str) -> int:
+        if name not in self._accounts:
+            existing = (
+                accounts_visible(self.actor)
+                .filter(name=name)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if existing is None:
+                account = Account.objects.create(
+                    name=name,
+                    search_name=name_keys(name, "", "")[0],
+                    name_initials=name_keys(name, "", "")[2],
+                    owner=self.actor,
+                    team=self.actor.team,
+                )
+                Handler.audit(self, "create", account.pk, {"name": [None, name]})
+                self.audit_rows[-1].entity = "account"
+                existing = account.pk
+            self._accounts[name] = existing
+        return self._accounts[name]
+
+    def _tag_ids(self, names: list[str]) -> list[int]:
+        missing = [n for n in names if n not in self._tags]
+        if missing:
+            for name in missing:
+                self._tags[name] = Tag.objects.get_or_create(name=name)[0].pk
+        return [self._tags[n] for n in names]
+
+    def write(self, batch: list[Planned]) -> None:
+        creates = [p for p in batch if p.op == "create"]
+        for part in _chunked(creates):
+            self._create(part)
+        for planned in batch:
+            if planned.op == "update":
+                self._update(planned)
+
+    def _create(self, part: list[Planned]) -> None:
+        now = timezone.now()
+        contacts = []
+        for planned in part:
+            d = planned.data
+            owner = self.owner(d["owner"]) if "owner" in d else self.actor
+            assert isinstance(owner, User)
+            search_name, search_given, initials = name_keys(
+                d["display_name"], d.get("family_name", ""), d.get("given_name", "")
+            )
+            contacts.append(
+                Contact(
+                    **{k: d[k] for k in self.SCALARS if k in d},
+                    account_id=self._account_id(d["account"]) if d.get("account") else None,
+                    primary_email=(d.get("emails") or [""])[0],
+                    primary_phone=(d.get("phones") or [""])[0],
+                    search_name=search_name,
+                    search_given=search_given,
+                    name_initials=initials,
+                    owner=owner,
+                    team_id=owner.team_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        Contact.objects.bulk_create(contacts, batch_size=BATCH)
+        emails, phones, tags, stages = [], [], [], []
+        Through = Contact.tags.through
+        for contact, planned in zip(contacts, part, strict=True):
+            d = planned.data
+            emails += [
+                ContactEmail(contact_id=contact.pk, email=e, is_primary=i == 0)
+                for i, e in enumerate(d.get("emails", []))
+            ]
+            phones += [
+                ContactPhone(contact_id=contact.pk, number=p, is_primary=i == 0)
+                for i, p in enumerate(d.get("phones", []))
+            ]
+            tags += [Through(contact_id=contact.pk, tag_id=t) for t in self._tag_ids(d.get("tags", []))]
+            stages.append(
+                StageChange(
+                    contact_id=contact.pk,
+                    from_stage="",
+                    to_stage=contact.lifecycle_stage,
+                    changed_by=self.actor,
+                    reason="import",
+                    changed_at=now,
+                )
+            )
+            self.audit("create", contact.pk, {k: [None, _plain(v)] for k, v in d.items() if k != "id"})
+        ContactEmail.objects.bulk_create(emails, batch_size=BATCH)
+        ContactPhone.objects.bulk_create(phones, batch_size=BATCH)
+        Through.objects.bulk_create(tags, batch_size=BATCH)
+        StageChange.objects.bulk_create(stages, batch_size=BATCH)
+
+    def _update(self, planned: Planned) -> None:
+        contact = Contact.objects.select_for_update().get(pk=planned.pk)
+        changes = planned.data
+        fields = ["version", "updated_at"]
+        for name in self.SCALARS:
+            if name in changes:
+                setattr(contact, name, changes[name][1] if name != "birth_date" else _date(changes[name][1]))
+                fields.append(name)
+        if "account" in changes:
+            contact.account_id = self._account_id(changes["account"][1])
+            fields.append("account")
+        if "owner" in changes:
+            owner = self.owner(changes["owner"][1])
+            assert isinstance(owner, User)
+            contact.owner, contact.team_id = owner, owner.team_id
+            fields += ["owner", "team"]
+        if {"family_name", "given_name", "display_name"} & changes.keys():
+            contact.search_name, contact.search_given, contact.name_initials = name_keys(
+                contact.display_name, contact.family_name, contact.given_name
+            )
+            fields += ["search_name", "search_given", "name_initials"]
+        if "emails" in changes:
+            old, new = changes["emails"]
+            ContactEmail.objects.bulk_create(
+                [
+                    ContactEmail(contact=contact, email=e, is_primary=not old and i == 0)
+                    for i, e in enumerate(new[len(old) :])
+                ]
+            )
+            if not contact.primary_email:
+                contact.primary_email = new[0]
+                fields.append("primary_email")
+        if "phones" in changes:
+            old, new = changes["phones"]
+            ContactPhone.objects.bulk_create(
+                [
+                    ContactPhone(contact=contact, number=p, is_primary=not old and i == 0)
+                    for i, p in enumerate(new[len(old) :])
+                ]
+            )
+            if not contact.primary_phone:
+                contact.primary_phone = new[0]
+                fields.append("primary_phone")
+        if "tags" in changes:
+            contact.tags.add(*self._tag_ids(changes["tags"][1]))
+        if "lifecycle_stage" in changes:
+            StageChange.objects.create(
+                contact=contact,
+                from_stage=changes["lifecycle_stage"][0],
+                to_stage=changes["lifecycle_stage"][1],
+                changed_by=self.actor,
+                reason="import",
+            )
+        contact.version += 1
+        contact.updated_at = timezone.now()
+        contact.save(update_fields=fields)
+        self.audit("update", contact.pk, changes)
+
+
+def _date(value: Any) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class AccountHandler(Handler):
+    """Matches by Inyeon id, then external id, then exact name."""
+
+    entity = "account"
+    SCALARS = ("external_id", "name", "business_number", "industry", "website", "phone", "email", "source")
+
+    def plan(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> Iterable[tuple[int, list[str], Verdict]]:
+        ids = {d["id"] for _line, _cells, d in rows if "id" in d}
+        exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
+        names = {d["name"] for _line, _cells, d in rows if d.get("name")}
+        found: dict[str, int] = {
+            f"id:{pk}": pk for pk in Account.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        }
+        for ext, pk in (
+            Account.objects.filter(external_id__in=exts).order_by("pk").values_list("external_id", "pk")
+        ):
+            found.setdefault(f"external id:{ext}", pk)
+        for name, pk in Account.objects.filter(name__in=names).order_by("pk").values_list("name", "pk"):
+            found.setdefault(f"name:{name}", pk)
+        accounts = {
+            a.pk: a
+            for a in accounts_visible(self.actor)
+            .filter(pk__in=set(found.values()))
+            .select_related("owner")
+            .prefetch_related("tags")
+        }
+        for line, cells, data in rows:
+            keys = (
+                ([f"id:{data['id']}"] if "id" in data else [])
+                + ([f"external id:{data['external_id']}"] if data.get("external_id") else [])
+                + ([f"name:{data['name']}"] if data.get("name") else [])
+            )
+            repeat = self.repeat_of(line, keys, data)
+            if repeat is not None:
+                yield line, cells, repeat
+                continue
+            match = next((found[k] for k in keys if k in found), None)
+            owner = self.owner(data["owner"]) if "owner" in data else None
+            if isinstance(owner, Problem):
+                yield line, cells, [owner]
+            elif match is not None and match not in accounts:
+                yield (
+                    line,
+                    cells,
+                    [
+                        Problem(
+                            _("name"),
+                            data.get("name", ""),
+                            _("Matches an account you may not see; ask its owner or an admin."),
+                        )
+                    ],
+                )
+            elif match is None:
+                if not data.get("name"):
+                    yield line, cells, [Problem(_("name"), "", _("A new account needs a name."))]
+                else:
+                    yield line, cells, Planned("create", line, data)
+            else:
+                account = accounts[match]
+                changes = {
+                    k: [getattr(account, k), data[k]]
+                    for k in self.SCALARS
+                    if k in data and data[k] != getattr(account, k)
+                }
+                tags = [t.name for t in account.tags.all()]
+                if [t for t in data.get("tags", []) if t not in tags]:
+                    changes["tags"] = [tags, list(dict.fromkeys(tags + data["tags"]))]
+                if owner is not None and owner.pk != account.owner_id:
+                    changes["owner"] = [account.owner.username, owner.username]
+                yield line, cells, Planned("update", line, changes, pk=match) if changes else "unchanged"
+
+    def write(self, batch: list[Planned]) -> None:
+        for planned in batch:
+            d = planned.data
+            if planned.op == "create":
+                owner = self.owner(d["owner"]) if "owner" in d else self.actor
+                assert isinstance(owner, User)
+                keys = name_keys(d["name"], "", "")
+                account = Account.objects.create(
+                    **{k: d[k] for k in self.SCALARS if k in d},
+                    search_name=keys[0],
+                    name_initials=keys[2],
+                    owner=owner,
+                    team_id=owner.team_id,
+                )
+                if d.get("tags"):
+                    account.tags.set([Tag.objects.get_or_create(name=t)[0] for t in d["tags"]])
+                self.audit("create", account.pk, {k: [None, v] for k, v in d.items() if k != "id"})
+                continue
+            account = Account.objects.select_for_update().get(pk=planned.pk)
+            fields = ["version", "updated_at"]
+            for name in self.SCALARS:
+                if name in d:
+                    setattr(account, name, d[name][1])
+                    fields.append(name)
+            if "name" in d:
+                keys = name_keys(account.name, "", "")
+                account.search_name, account.name_initials = keys[0], keys[2]
+                fields += ["search_name", "name_initials"]
+            if "owner" in d:
+                owner = self.owner(d["owner"][1])
+                assert isinstance(owner, User)
+                account.owner, account.team_id = owner, owner.team_id
+                fields += ["owner", "team"]
+            if "tags" in d:
+                account.tags.add(*[Tag.objects.get_or_create(name=t)[0] for t in d["tags"][1]])
+            account.version += 1
+            account.updated_at = timezone.now()
+            account.save(update_fields=fields)
+            self.audit("update", account.pk, d)
+
+
+class ProductHandler(Handler):
+    """Matches by product code."""
+
+    entity = "product"
+    SCALARS = ("name_ko", "name_en", "category", "unit_price", "currency", "active")
+
+    def plan(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> Iterable[tuple[int, list[str], Verdict]]:
+        codes = {d["code"] for _line, _cells, d in rows if d.get("code")}
+        existing = {p.code: p for p in Product.objects.filter(code__in=codes)}
+        for line, cells, data in rows:
+            if not data.get("code"):
+                yield line, cells, [Problem(_("code"), "", _("This field is required."))]
+                continue
+            repeat = self.repeat_of(line, [f"code:{data['code']}"], data)
+            if repeat is not None:
+                yield line, cells, repeat
+            elif data["code"] not in existing:
+                if not data.get("name_ko"):
+                    yield line, cells, [Problem(_("name (Korean)"), "", _("A new product needs a name."))]
+                else:
+                    yield line, cells, Planned("create", line, data)
+            else:
+                product = existing[data["code"]]
+                changes = {
+                    k: [getattr(product, k), data[k]]
+                    for k in self.SCALARS
+                    if k in data and data[k] != getattr(product, k)
+                }
+                yield line, cells, Planned("update", line, changes, pk=product.pk) if changes else "unchanged"
+
+    def write(self, batch: list[Planned]) -> None:
+        for planned in batch:
+            if planned.op == "create":
+                product = Product.objects.create(
+                    code=planned.data["code"],
+                    **{k: planned.data[k] for k in self.SCALARS if k in planned.data},
+                )
+                self.audit("create", product.pk, {k: [None, v] for k, v in planned.data.items()})
+                continue
+            product = Product.objects.select_for_update().get(pk=planned.pk)
+            for name, (_old, new) in planned.data.items():
+                setattr(product, name, new)
+            product.version += 1
+            product.save(update_fields=[*planned.data.keys(), "version"])
+            self.audit("update", product.pk, planned.data)
+
+
+class OrderHandler(Handler):
+    """Finds the customer by external id, then e-mail (creating it when the mapping says so), and
+    the order by its id; an order without an id is known by a key made from its contents and its
+    place among identical lines, so importing the same file again finds every order."""
+
+    entity = "order"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.occurrences: dict[str, int] = {}
+        self.new_customers: dict[str, int] = {}  # customer key -> pk once created
+        self.products: dict[str, int | None] = {}
+
+    def _order_key(self, data: dict[str, Any]) -> str:
+        if data.get("external_id"):
+            return data["external_id"]
+        content = "|".join(
+            str(data.get(k, ""))
+            for k in (
+                "customer",
+                "customer_email",
+                "ordered_at",
+                "amount",
+                "currency",
+                "quantity",
+                "product",
+                "channel",
+            )
+        )
+        digest = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()[:20]
+        self.occurrences[digest] = self.occurrences.get(digest, 0) + 1
+        return f"imp:{digest}:{self.occurrences[digest]}"
+
+    def plan(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> Iterable[tuple[int, list[str], Verdict]]:
+        customer_keys = {d["customer"] for _line, _cells, d in rows if d.get("customer")}
+        emails = {d["customer_email"] for _line, _cells, d in rows if d.get("customer_email")}
+        by_key = dict(
+            Contact.objects.filter(external_id__in=customer_keys)
+            .order_by("-pk")
+            .values_list("external_id", "pk")
+        )
+        by_email = dict(
+            ContactEmail.objects.filter(email__in=emails)
+            .order_by("-contact_id")
+            .values_list("email", "contact_id")
+        )
+        visible = set(
+            contacts_visible(self.actor)
+            .filter(pk__in=[*by_key.values(), *by_email.values()])
+            .values_list("pk", flat=True)
+        )
+        for _line, _cells, d in rows:
+            d["_key"] = self._order_key(d)
+        order_keys = [d["_key"] for _line, _cells, d in rows]
+        existing = {o.external_id: o for o in orders_visible(self.actor).filter(external_id__in=order_keys)}
+        hidden = set(
+            Order.objects.filter(external_id__in=set(order_keys) - existing.keys()).values_list(
+                "external_id", flat=True
+            )
+        )
+        codes = {d["product"] for _line, _cells, d in rows if d.get("product")} - self.products.keys()
+        self.products.update({c: None for c in codes})
+        self.products.update(dict(Product.objects.filter(code__in=codes).values_list("code", "pk")))
+        for line, cells, data in rows:
+            key = data.pop("_key")
+            contact = by_key.get(data.get("customer", "")) or by_email.get(data.get("customer_email", ""))
+            if data.get("product") and self.products.get(data["product"]) is None:
+                yield (
+                    line,
+                    cells,
+                    [
+                        Problem(
+                            _("product code"),
+                            data["product"],
+                            _("No product with this code; import the products first."),
+                        )
+                    ],
+                )
+            elif key in hidden or (contact is not None and contact not in visible):
+                yield (
+                    line,
+                    cells,
+                    [
+                        Problem(
+                            _("customer key (external id)"),
+                            data.get("customer", data.get("customer_email", "")),
+                            _("Matches a record you may not see; ask its owner or an admin."),
+                        )
+                    ],
+                )
+            elif key in existing:
+                order = existing[key]
+                changes = {}
+                for name, attr in (
+                    ("amount", "total_amount"),
+                    ("quantity", "quantity"),
+                    ("status", "status"),
+                    ("channel", "channel"),
+                ):
+                    if name in data and data[name] != getattr(order, attr):
+                        changes[attr] = [getattr(order, attr), data[name]]
+                yield line, cells, Planned("update", line, changes, pk=order.pk) if changes else "unchanged"
+            elif contact is None and not (self.options.create_missing_customers and data.get("customer")):
+                yield (
+                    line,
+                    cells,
+                    [
+                        Problem(
+                            _("customer key (external id)"),
+                            data.get("customer", data.get("customer_email", "")),
+                            _("No contact has this key; import contacts first or let the mapping add them."),
+                        )
+                    ],
+                )
+            else:
+                if contact is None:
+                    self.new_customers.setdefault(data["customer"], 0)
+                yield line, cells, Planned("create", line, {**data, "key": key, "contact": contact})
+
+    def _create_customers(self, batch: list[Planned]) -> None:
+        missing = sorted(
+            {
+                p.data["customer"]
+                for p in batch
+                if p.data["contact"] is None and not self.new_customers.get(p.data["customer"])
+            }
+        )
+        if not missing:
+            return
+        now = timezone.now()
+        contacts = []
+        for key in missing:
+            name = self.options.customer_name.replace("{key}", key)[:200]
+            keys = name_keys(name, "", name)
+            contacts.append(
+                Contact(
+                    external_id=key,
+                    display_name=name,
+                    given_name=name[:100],
+                    name_order="western",
+                    search_name=keys[0],
+                    search_given=keys[1],
+                    name_initials=keys[2],
+                    owner=self.actor,
+                    team_id=self.actor.team_id,
+                    created_at=now,
+                    updated_at=now,
+                    source="import",
+                )
+            )
+        Contact.objects.bulk_create(contacts, batch_size=BATCH)
+        for contact in contacts:
+            self.new_customers[contact.external_id] = contact.pk
+            self.entity = "contact"
+            self.audit(
+                "create",
+                contact.pk,
+                {"external_id": [None, contact.external_id], "display_name": [None, contact.display_name]},
+            )
+            self.entity = "order"
+
+    def write(self, batch: list[Planned]) -> None:
+        self._create_customers(batch)
+        creates = [p for p in batch if p.op == "create"]
+        contact_ids = {p.data["contact"] or self.new_customers[p.data["customer"]] for p in creates}
+        owners = {
+            c.pk: c
+            for c in Contact.objects.filter(pk__in=contact_ids).only(
+                "pk", "owner_id", "team_id", "account_id"
+            )
+        }
+        for part in _chunked(creates):
+            orders, lines = [], []
+            for planned in part:
+                d = planned.data
+                contact = owners[d["contact"] or self.new_customers[d["customer"]]]
+                ordered_at = timezone.make_aware(_midday(d["ordered_at"]))
+                order = Order(
+                    contact_id=contact.pk,
+                    account_id=contact.account_id,
+                    owner_id=contact.owner_id,
+                    team_id=contact.team_id,
+                    ordered_at=ordered_at,
+                    currency=d["currency"],
+                    total_amount=d["amount"],
+                    quantity=d.get("quantity", 1),
+                    channel=d.get("channel", "online"),
+                    status=d.get("status", "completed"),
+                    external_id=d["key"],
+                    number=d.get("external_id", "")[:40],
+                )
+                orders.append(order)
+            Order.objects.bulk_create(orders, batch_size=BATCH)
+            for order, planned in zip(orders, part, strict=True):
+                d = planned.data
+                if d.get("product"):
+                    lines.append(
+                        OrderLine(
+                            order_id=order.pk,
+                            product_id=self.products[d["product"]],
+                            quantity=order.quantity,
+                            unit_price=order.total_amount // max(order.quantity, 1),
+                            amount=order.total_amount,
+                        )
+                    )
+                self.audit(
+                    "create",
+                    order.pk,
+                    {
+                        "contact": [None, order.contact_id],
+                        "total_amount": [None, order.total_amount],
+                        "currency": [None, order.currency],
+                        "ordered_at": [None, order.ordered_at.isoformat()],
+                    },
+                )
+            OrderLine.objects.bulk_create(lines, batch_size=BATCH)
+        for planned in batch:
+            if planned.op == "update":
+                order = Order.objects.select_for_update().get(pk=planned.pk)
+                for attr, (_old, new) in planned.data.items():
+                    setattr(order, attr, new)
+                order.version += 1
+                order.save(update_fields=[*planned.data.keys(), "version", "updated_at"])
+                self.audit("update", order.pk, planned.data)
+
+
+def _midday(day: Any) -> Any:
+    import datetime as dt
+
+    return dt.datetime.combine(day, dt.time(12, 0))
+
+
+HANDLERS: dict[str, type[Handler]] = {
+    "contacts": ContactHandler,
+    "accounts": AccountHandler,
+    "products": ProductHandler,
+    "orders": OrderHandler,
+}
+
+
+def model_for(kind: str) -> type[Model]:
+    return {"contacts": Contact, "accounts": Account, "products": Product, "orders": Order}[kind]
