@@ -19,6 +19,7 @@ from inyeon.api.exports import stream_export
 from inyeon.api.schemas.analytics import ScoresOut
 from inyeon.api.schemas.common import TimelineEntryOut
 from inyeon.api.schemas.contacts import ContactIn, ContactOut, ContactPage, ContactPatch, ContactQuery
+from inyeon.api.schemas.duplicates import ContactCreatedOut
 from inyeon.api.schemas.problems import problems
 from inyeon.api.timeline import MAX_TIMELINE, timeline_body
 from inyeon.core.audit import client_ip
@@ -27,6 +28,8 @@ from inyeon.customers import selectors, services
 from inyeon.customers.choices import LifecycleStage
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
+from inyeon.dataio.duplicates import selectors as duplicate_selectors
+from inyeon.dataio.duplicates import services as duplicate_services
 
 router = Router(tags=["contacts"])
 
@@ -139,15 +142,21 @@ def export_contacts(request: HttpRequest, query: Query[ContactQuery]) -> HttpRes
     return stream_export(request, kind="contacts", file_format="csv", filters=filters)
 
 
-@router.post("", response={201: ContactOut, **problems(403, 422)}, summary="Create a contact")
+@router.post("", response={201: ContactCreatedOut, **problems(403, 422)}, summary="Create a contact")
 def create_contact(request: HttpRequest, payload: ContactIn, response: HttpResponse) -> Status[Any]:
+    """`possible_duplicates` lists the contacts you may see that the duplicate rules match."""
     user = actor(request)
     created = services.contact_create(data=_data(payload), actor=user, ip=client_ip(request))
     contact = selectors.contact_get(user=user, pk=created.pk)
     set_etag(response, contact.version)
     set_location(response, f"contacts/{contact.pk}")
     _shown(request, user, [contact], "api contact create")
-    return Status(201, contact_detail(contact, user))
+    duplicate_services.flag_safely([contact.pk])
+    possible = [
+        {"id": other.pk, "display_name": other.display_name, "score": pair.score, "reasons": pair.reasons}
+        for other, pair in duplicate_selectors.possible_duplicates(user=user, contact=contact)
+    ]
+    return Status(201, {**contact_detail(contact, user), "possible_duplicates": possible})
 
 
 @router.get("/{contact_id}", response={200: ContactOut, **problems(404)}, summary="One contact")

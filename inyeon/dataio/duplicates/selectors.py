@@ -7,7 +7,6 @@ A pair is listed only when the user may see both of its contacts (through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -15,6 +14,7 @@ from inyeon.core.models import User
 from inyeon.core.pagination import Page, keyset_page
 from inyeon.core.visibility import can_merge
 from inyeon.customers.models import Contact
+from inyeon.customers.privacy import present_pii
 from inyeon.customers.selectors import contacts_visible
 from inyeon.dataio.duplicates.merge import MERGE_FIELDS
 from inyeon.dataio.models import CandidateStatus, DuplicateCandidate, DuplicateScan, MergeRecord
@@ -53,18 +53,24 @@ def possible_duplicates(*, user: User, contact: Contact) -> list[tuple[Contact, 
 class FieldDifference:
     name: str
     label: str
-    survivor: Any
-    merged: Any
+    first: str
+    second: str
 
 
-def _shown(contact: Contact, name: str) -> Any:
-    value = getattr(contact, name)
+PII_FIELDS = {"primary_email": "email", "primary_phone": "phone", "birth_date": "birth_date"}
+
+
+def _shown(contact: Contact, name: str, user: User) -> str:
+    """A field's value as text for the reviewer; personal data as `present_pii` shows it to them."""
+    if name in PII_FIELDS:
+        return str(getattr(present_pii(contact, user), PII_FIELDS[name]))
     if name in ("name_order", "preferred_channel", "language", "lifecycle_stage"):
-        return getattr(contact, f"get_{name}_display")()
-    return value
+        return str(getattr(contact, f"get_{name}_display")())
+    value = getattr(contact, name)
+    return "" if value is None else str(value)
 
 
-def differing_fields(first: Contact, second: Contact) -> list[FieldDifference]:
+def differing_fields(first: Contact, second: Contact, user: User) -> list[FieldDifference]:
     """The merge fields whose values differ, with what each contact holds (for display)."""
     out = []
     for name in MERGE_FIELDS:
@@ -72,7 +78,7 @@ def differing_fields(first: Contact, second: Contact) -> list[FieldDifference]:
         attname = getattr(field, "attname", name)
         if getattr(first, attname) != getattr(second, attname):
             label = str(getattr(field, "verbose_name", name))
-            out.append(FieldDifference(name, label, _shown(first, name) or "", _shown(second, name) or ""))
+            out.append(FieldDifference(name, label, _shown(first, name, user), _shown(second, name, user)))
     return out
 
 

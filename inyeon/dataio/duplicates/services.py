@@ -198,7 +198,8 @@ def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
 def flag_safely(contact_ids: Collection[int]) -> int:
     """`duplicates_flag` for a create path: a failure to look for duplicates never fails the create."""
     try:
-        return duplicates_flag(contact_ids=list(contact_ids))
+        with transaction.atomic():  # a savepoint, so a failed query leaves the caller's transaction usable
+            return duplicates_flag(contact_ids=list(contact_ids))
     except Exception:
         log.exception("flagging duplicates of %s failed", list(contact_ids)[:10])
         return 0
