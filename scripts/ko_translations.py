@@ -480,6 +480,9 @@ def main() -> int:
         text = KO_CONTEXT.get((message.context, key)) if message.context else KO.get(key)
         if text is None:
             missing.append(key)
+            # Never keep msgmerge's fuzzy guess: a wrong sentence is worse than English.
+            message.string = ("",) if message.pluralizable else ""
+            message.flags.discard("fuzzy")
             continue
         # Korean has one plural form: a plural message gets the same text for every count.
         message.string = (text,) if message.pluralizable else text

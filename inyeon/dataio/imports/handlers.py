@@ -176,6 +176,10 @@ class ContactHandler(Handler):
             .values_list("email", "contact_id")
         ):
             found.setdefault(f"e-mail:{email}", pk)
+        for email, pk in (
+            Contact.objects.filter(primary_email__in=emails).order_by("pk").values_list("primary_email", "pk")
+        ):
+            found.setdefault(f"e-mail:{email}", pk)
         visible = contacts_visible(self.actor).filter(pk__in=set(found.values()))
         contacts = {
             c.pk: c
