@@ -130,3 +130,17 @@ def test_a_rep_may_not_dismiss(people: Personas) -> None:
         services.candidate_dismiss(
             candidate=DuplicateCandidate.objects.get(first=a, second=b), actor=people.alice
         )
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when it finishes
+def test_the_worker_runs_a_requested_scan(people: Personas) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    kims(people.alice)
+    scan = services.duplicate_scan_request(actor=people.carol)
+    call_command("db_worker", "--batch", "--interval", "0", stdout=io.StringIO(), stderr=io.StringIO())
+    scan.refresh_from_db()
+    assert (scan.status, scan.candidates_found) == (JobStatus.DONE, 3), scan.message
+    assert AuditLog.objects.filter(entity="duplicate_scan", entity_id=str(scan.pk)).exists()

@@ -26,6 +26,8 @@ from inyeon.customers import selectors, services
 from inyeon.customers.choices import ConsentChannel, LifecycleStage
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
+from inyeon.dataio.duplicates import selectors as duplicate_selectors
+from inyeon.dataio.duplicates import services as duplicate_services
 from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm, ServiceForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
 from inyeon.web.views.exports import export_response
@@ -210,6 +212,7 @@ def _save_contact(request: HttpRequest, user: User, contact: Contact | None) -> 
         if contact is None:
             saved = services.contact_create(data=data, actor=user, ip=client_ip(request))
             messages.success(request, _("Contact created."))
+            _flag_duplicates(request, user, saved)
         else:
             saved = services.contact_update(
                 contact=contact,
@@ -232,6 +235,13 @@ def _save_contact(request: HttpRequest, user: User, contact: Contact | None) -> 
         )
         return form
     return redirect("web:contact", pk=saved.pk)
+
+
+def _flag_duplicates(request: HttpRequest, user: User, contact: Contact) -> None:
+    """Look for duplicates of a new contact; the 360 page then lists the ones the user may see."""
+    duplicate_services.flag_safely([contact.pk])
+    if duplicate_selectors.possible_duplicates(user=user, contact=contact):
+        messages.warning(request, _("This contact may be a duplicate: see “Possible duplicates” below."))
 
 
 @login_required
