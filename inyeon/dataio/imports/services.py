@@ -66,7 +66,7 @@ def import_preview(*, kind: str, path: Path, mapping: dict[str, Any], rows: int 
 
     spec = Spec.from_json(mapping) if mapping else Spec(columns={})
     table = open_file(path, spec)
-    columns = spec.columns or suggest_mapping(table.headers, kind)
+    columns = spec.columns if mapping and "columns" in mapping else suggest_mapping(table.headers, kind)
     sample = []
     for _i, row in zip(range(rows), table.rows, strict=False):
         sample.append(row)
@@ -121,7 +121,8 @@ def import_request(
     spec = _validate(kind, mode, mapping or {})
     try:
         table = open_file(path, spec)
-        columns = spec.columns or suggest_mapping(table.headers, kind)
+        # A mapping given explicitly is used as it is; none at all means the suggested one.
+        columns = spec.columns if mapping and "columns" in mapping else suggest_mapping(table.headers, kind)
         plan_columns(kind, table.headers, columns)
     except ImportProblem as exc:
         raise ValidationError({"mapping" if mapping else "file": [str(exc)]}) from None
