@@ -159,18 +159,16 @@ def phonetic_fold(latin: str) -> str:
 def name_match_key(family: str, given: str, display: str) -> str:
     """One Latin key for a person's name, whatever the script, spacing or order of its parts.
 
-    '김민수', '김 민수', 'Kim Minsu' and 'Minsu Kim' all give 'gimminsu'.
+    '김민수', '김 민수', 'Kim Minsu' and 'Minsu Kim' all give 'gimminsu': the parts are romanized,
+    folded and sorted, so the order of family and given name does not matter.
     """
     family, given = family.strip(), given.strip()
     if family or given:
         parts = [family_name_key(family) if family else "", romanize(given)]
     else:
-        tokens = [t for t in romanize(display).replace(",", " ").split() if t]
         raw = display.replace(",", " ").split()
-        # A known family-name spelling goes first, so the order of a Latin name does not matter.
-        family_at = next((i for i, t in enumerate(raw) if is_family_name_spelling(t)), None)
-        if family_at is not None and len(tokens) == len(raw):
-            tokens.insert(0, FAMILY_NAME_SPELLINGS[raw[family_at].casefold()])
-            del tokens[family_at + 1]
-        parts = tokens
-    return phonetic_fold("".join(parts))
+        if len(raw) == 1 and has_hangul(raw[0]) and len(raw[0]) >= 2:
+            raw = [raw[0][0], raw[0][1:]]  # 김민수: the first syllable is the family name
+        at = next((i for i, t in enumerate(raw) if has_hangul(t) or is_family_name_spelling(t)), 0)
+        parts = [family_name_key(t) if i == at else romanize(t) for i, t in enumerate(raw)]
+    return "".join(sorted(phonetic_fold(p) for p in parts if p))
