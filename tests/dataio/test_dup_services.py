@@ -144,3 +144,13 @@ def test_the_worker_runs_a_requested_scan(people: Personas) -> None:
     scan.refresh_from_db()
     assert (scan.status, scan.candidates_found) == (JobStatus.DONE, 3), scan.message
     assert AuditLog.objects.filter(entity="duplicate_scan", entity_id=str(scan.pk)).exists()
+
+
+def test_a_large_import_is_flagged_in_chunks(people: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "FLAG_CHUNK", 1)
+    a, b, c = kims(people.alice)
+    assert services.duplicates_flag(contact_ids=[a.pk, b.pk, c.pk]) == 3
+    assert pairs() == {(a.pk, b.pk), (a.pk, c.pk), (b.pk, c.pk)}
+    DuplicateCandidate.objects.all().delete()
+    monkeypatch.setattr(services, "FLAG_FULL_READ", 2)
+    assert services.duplicates_flag(contact_ids=[b.pk, c.pk]) == 3

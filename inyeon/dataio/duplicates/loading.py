@@ -12,8 +12,18 @@ from inyeon.dataio.duplicates.keys import Person, person
 CHUNK = 20_000
 
 
+IDS_PER_QUERY = 5000
+
+
 def load_people(contact_ids: Collection[int] | None = None) -> list[Person]:
     """Persons for `contact_ids` (every contact when None), with all their e-mails, phones and addresses."""
+    if contact_ids is not None and len(contact_ids) > IDS_PER_QUERY:
+        ordered = sorted(contact_ids)
+        return [
+            p
+            for start in range(0, len(ordered), IDS_PER_QUERY)
+            for p in load_people(ordered[start : start + IDS_PER_QUERY])
+        ]
     contacts = Contact.objects.all() if contact_ids is None else Contact.objects.filter(pk__in=contact_ids)
     rows = contacts.order_by().values_list(
         "id",

@@ -95,21 +95,30 @@ def _store(found: Mapping[Pair, Match]) -> int:
     return DuplicateCandidate.objects.count() - before if rows else 0
 
 
+FLAG_CHUNK = 2000  # new contacts looked up together (keeps every IN list within SQLite's limits)
+FLAG_FULL_READ = 20_000  # from this many new contacts on, reading the whole base once is cheaper
+
+
 def duplicates_flag(*, contact_ids: list[int]) -> int:
     """Find and store candidates for these contacts against the whole base; returns how many pairs
-    were found (new or already open). Called after a create and after an import."""
-    ids = set(contact_ids)
+    were found (new or already known). Called after a create and after an import."""
+    ids = sorted(set(contact_ids))
     if not ids:
         return 0
     rules = rules_of(match_rules())
-    new = load_people(ids)
-    if not new:
-        return 0
-    pool_ids = neighbour_ids(new) - ids
-    people = new + load_people(pool_ids) if pool_ids else new
-    found = find_candidates(people, rules, focus=ids)
-    _store(found)
-    return len(found)
+    if len(ids) >= FLAG_FULL_READ:
+        found = find_candidates(load_people(), rules, focus=set(ids))
+        _store(found)
+        return len(found)
+    pairs: set[Pair] = set()
+    for start in range(0, len(ids), FLAG_CHUNK):
+        chunk = set(ids[start : start + FLAG_CHUNK])
+        new = load_people(chunk)
+        pool_ids = neighbour_ids(new) - chunk
+        found = find_candidates(new + load_people(pool_ids) if pool_ids else new, rules, focus=chunk)
+        _store(found)
+        pairs.update(found)
+    return len(pairs)
 
 
 def candidate_dismiss(
@@ -163,7 +172,9 @@ def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
         DuplicateScan.objects.filter(pk=scan.pk).update(progress=round(value, 3), step=step, **extra)
         if step != clock["step"]:  # the time each step took, for the benchmark and the worker's log
             now = time.perf_counter()
-            log.info("duplicate scan %s: %s took %.1f s", scan.pk, clock["step"] or "start", now - clock["at"])
+            log.info(
+                "duplicate scan %s: %s took %.1f s", scan.pk, clock["step"] or "start", now - clock["at"]
+            )
             clock.update(at=now, step=step)
 
     progress(0.0, "reading", status=JobStatus.RUNNING)
