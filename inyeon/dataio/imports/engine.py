@@ -272,6 +272,7 @@ def run_import(
             if pool is not None:
                 pool.terminate()
         outcome.error_file = errors.close()
+        outcome.problems.sort(key=lambda p: p["line"])
         if dry_run or (strict and outcome.errors) or not (outcome.created or outcome.updated):
             return outcome
         spill.seek(0)
