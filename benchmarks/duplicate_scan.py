@@ -44,6 +44,7 @@ def fill(to: int, seed: int = 11) -> None:
 
     have = Contact.objects.count()
     if have >= to:
+        fill_channels()
         return
     rng = random.Random(seed)
     team = team_ensure(name="Bench")
@@ -89,29 +90,40 @@ def fill(to: int, seed: int = 11) -> None:
                 (owner.pk, team.pk, now, now, 1, family, given, display, order, search, search_given,
                  initials, "", email, phone, birth, "", "ko", FILL_SOURCE, "", "prospect", "")
             )  # fmt: skip
+    fill_channels()
+    print(f"filled {to - have:,} contacts in {time.perf_counter() - t:.0f} s", flush=True)
+
+
+def fill_channels() -> None:
+    """The e-mail, phone and (six in ten) address rows of filled contacts that have none yet."""
+    from django.db import connection
+
+    missing = (
+        "FROM customers_contact c WHERE source = %s "
+        "AND NOT EXISTS (SELECT 1 FROM {} x WHERE x.contact_id = c.id)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO customers_contactemail (contact_id, email, label, is_primary) "
-            "SELECT id, primary_email, '', true FROM customers_contact WHERE source = %s",
+            "SELECT id, primary_email, '', true " + missing.format("customers_contactemail"),
             [FILL_SOURCE],
         )
         cursor.execute(
             "INSERT INTO customers_contactphone (contact_id, number, label, is_primary) "
-            "SELECT id, primary_phone, '', true FROM customers_contact WHERE source = %s",
+            "SELECT id, primary_phone, '', true " + missing.format("customers_contactphone"),
             [FILL_SOURCE],
         )
-        # Six in ten get an address, as in the demo data.
         cursor.execute(
             "INSERT INTO customers_address "
             "(contact_id, kind, country, postal_code, region, city, line1, line2) "
             "SELECT id, 'home', 'KR', lpad((1000 + (id * 7919) %% 63000)::text, 5, '0'), "
             "'서울특별시', '마포구', '월드컵북로 ' || ((id * 31) %% 400 + 1), "
             "((id * 13) %% 30 + 1) || '층 ' || ((id * 101) %% 2405 + 101) || '호' "
-            "FROM customers_contact WHERE source = %s AND id %% 10 < 6",
+            + missing.format("customers_address")
+            + " AND id %% 10 < 6",
             [FILL_SOURCE],
         )
         cursor.execute("ANALYZE")
-    print(f"filled {to - have:,} contacts in {time.perf_counter() - t:.0f} s", flush=True)
 
 
 def variant(rng: random.Random, family: str, given: str, display: str) -> dict[str, str]:
