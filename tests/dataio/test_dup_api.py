@@ -55,7 +55,7 @@ def test_the_queue_lists_pairs_with_their_differences(people: Personas) -> None:
 
 
 def test_an_outsider_sees_none_and_a_rep_is_refused(people: Personas) -> None:
-    a, b, _ = kims(people.alice)
+    _a, b, _ = kims(people.alice)
     services.duplicates_flag(contact_ids=[b.pk])
     busan_manager = people.oscar
     busan_manager.role = "manager"
