@@ -8,7 +8,7 @@ byte for byte the same CSV body (`tests/dataio/test_export_pg.py` holds the two 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -108,8 +108,14 @@ def contact_copy_sql(qs: QuerySet[Contact], *, masked: bool) -> tuple[str, tuple
     return f"COPY ({select}) TO STDOUT (FORMAT csv)", tuple(params)
 
 
-def copy_chunks(sql: str, params: tuple[object, ...], using: str = "default") -> Iterator[bytes]:
-    """The bytes COPY writes, as the server sends them (flat memory)."""
+def copy_chunks(
+    sql: str, params: tuple[object, ...], on_rows: Callable[[int], None] | None = None, using: str = "default"
+) -> Iterator[bytes]:
+    """The bytes COPY writes, as the server sends them (flat memory).
+
+    `on_rows` hears the row count once the COPY has finished: while it runs the connection can run
+    nothing else (a job's progress write would wait for ever), and a million rows take seconds.
+    """
     connection = connections[using]
     connection.ensure_connection()
     with connection.cursor() as cursor:
@@ -118,3 +124,5 @@ def copy_chunks(sql: str, params: tuple[object, ...], using: str = "default") ->
         with raw.copy(statement) as copy:
             for data in copy:
                 yield bytes(data)
+        if on_rows is not None:
+            on_rows(raw.rowcount)

@@ -35,6 +35,7 @@ CONTENT_TYPES = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 SUBJECT_TYPES = {RecordKind.CONTACTS: "contact", RecordKind.ACCOUNTS: "account", RecordKind.ORDERS: "order"}
+PROGRESS_STEP = 1000  # rows between two progress reports
 PROGRESS_EVERY = 5000  # rows between two progress writes of a job
 
 
@@ -84,7 +85,9 @@ def _log_export(
     )
 
 
-def csv_body(kind: str, *, user: User, filters: dict[str, Any]) -> Iterator[bytes]:
+def csv_body(
+    kind: str, *, user: User, filters: dict[str, Any], on_rows: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
     """The CSV file: on PostgreSQL contacts come from one COPY, everything else from `rows.py`."""
     if kind == RecordKind.CONTACTS and connection.vendor == "postgresql":
         from inyeon.dataio.exports.pgcopy import contact_copy_sql, copy_chunks
@@ -92,9 +95,10 @@ def csv_body(kind: str, *, user: User, filters: dict[str, Any]) -> Iterator[byte
         qs = export_queryset(kind, user=user, filters=filters)
         sql, params = contact_copy_sql(qs, masked=not can_see_pii(user))
         yield (BOM + csv_line(HEADERS[kind])).encode()
-        yield from copy_chunks(sql, params)
+        yield from copy_chunks(sql, params, on_rows=on_rows)
         return
-    yield from csv_chunks(HEADERS[RecordKind(kind)], export_rows(kind, user=user, filters=filters))
+    rows = export_rows(kind, user=user, filters=filters)
+    yield from csv_chunks(HEADERS[kind], _counted(rows, on_rows))
 
 
 def export_stream(
@@ -142,24 +146,25 @@ def _write_file(
     """Write the export to `path`; `on_rows(n)` is told of n more rows now and then."""
     if file_format == ExportFormat.CSV:
         with path.open("wb") as target:
-            for chunk in csv_body(kind, user=user, filters=filters):
+            for chunk in csv_body(kind, user=user, filters=filters, on_rows=on_rows):
                 target.write(chunk)
-                if on_rows is not None:
-                    on_rows(chunk.count(b"\n"))
         return
     rows = export_rows(kind, user=user, filters=filters)
     write_xlsx(path, HEADERS[RecordKind(kind)], _counted(rows, on_rows), title=kind)
 
 
 def _counted(rows: Iterable[list[str]], on_rows: Callable[[int], None] | None) -> Iterator[list[str]]:
+    if on_rows is None:
+        yield from rows
+        return
     n = 0
     for row in rows:
         yield row
         n += 1
-        if on_rows is not None and n % 1000 == 0:
-            on_rows(1000)
-    if on_rows is not None and n % 1000:
-        on_rows(n % 1000)
+        if n % PROGRESS_STEP == 0:
+            on_rows(PROGRESS_STEP)
+    if n % PROGRESS_STEP:
+        on_rows(n % PROGRESS_STEP)
 
 
 def export_request(*, user: User, kind: str, file_format: str, filters: dict[str, Any]) -> ExportJob:
@@ -176,6 +181,10 @@ def export_request(*, user: User, kind: str, file_format: str, filters: dict[str
 
 def export_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "exports"
+
+
+def save_progress(job_id: int, rows: int) -> None:
+    ExportJob.objects.filter(pk=job_id).update(processed_rows=rows)
 
 
 def export_execute(job: ExportJob) -> ExportJob:
@@ -200,7 +209,7 @@ def export_execute(job: ExportJob) -> ExportJob:
             nonlocal done, saved
             done = min(total, done + n)
             if done - saved >= PROGRESS_EVERY:
-                ExportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+                save_progress(job.pk, done)
                 saved = done
 
         _write_file(
