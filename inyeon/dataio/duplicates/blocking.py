@@ -9,12 +9,12 @@ for that is walked as a sorted neighbourhood (sorted by name, each compared with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from inyeon.dataio.duplicates.keys import Person, blocking_keys, exact_keys
+from inyeon.dataio.duplicates.keys import BLOCK_KINDS, EXACT_KINDS, Person, blocking_keys, exact_keys
 from inyeon.dataio.duplicates.matching import NAME_FLOOR, Match, Rules, match
 
 # An exact key shared by more contacts than this (a placeholder e-mail, a switchboard number) links
@@ -32,16 +32,29 @@ def _ordered(a: int, b: int) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
+def _groups(
+    people: Sequence[Person], kinds: Iterable[str], keys: Callable[[Person, str], Iterable[Hashable]]
+) -> Iterable[list[int]]:
+    """Groups of two or more people sharing a key, one kind of key at a time."""
+    for kind in kinds:
+        groups: dict[Hashable, list[int]] = defaultdict(list)
+        for i, p in enumerate(people):
+            for key in keys(p, kind):
+                groups[key].append(i)
+        yield from (members for members in groups.values() if len(members) > 1)
+
+
 def _exact_pairs(people: Sequence[Person], rules: Rules, focus: set[int] | None) -> set[Pair]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(people):
-        for key in exact_keys(
-            p, email=rules.exact_email, phone=rules.exact_phone, external_id=rules.exact_external_id
-        ):
-            groups[key].append(i)
+    kinds = [
+        kind
+        for kind, on in zip(
+            EXACT_KINDS, (rules.exact_email, rules.exact_phone, rules.exact_external_id), strict=True
+        )
+        if on
+    ]
     pairs: set[Pair] = set()
-    for members in groups.values():
-        if len(members) < 2:
+    for members in _groups(people, kinds, exact_keys):
+        if focus is not None and not any(people[m].id in focus for m in members):
             continue
         if len(members) > EXACT_GROUP_CAP:
             first = min(members, key=lambda i: people[i].id)
@@ -93,28 +106,24 @@ def find_candidates(
     With `focus` (contact ids), only pairs that involve one of them are looked for.
     """
     found: dict[Pair, Match] = {}
+    if on_progress:
+        on_progress(0.0, "exact")
     for i, j in _exact_pairs(people, rules, focus):
         result = match(people[i], people[j], rules)
         if result is not None:
             found[_ordered(people[i].id, people[j].id)] = result
-    if on_progress:
-        on_progress(0.1, "exact")
     if not rules.fuzzy_enabled:
         return found
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(people):
-        for key in blocking_keys(p):
-            blocks[key].append(i)
     if on_progress:
-        on_progress(0.2, "blocking")
+        on_progress(0.1, "comparing")
     similar: dict[Pair, float] = {}
-    big = [members for members in blocks.values() if len(members) > 1]
-    del blocks
-    for n, members in enumerate(big):
+    for n, members in enumerate(_groups(people, BLOCK_KINDS, blocking_keys)):
+        if focus is not None and not any(people[m].id in focus for m in members):
+            continue
         for i, j, score in _similar_in_block(people, members, focus):
             similar[_ordered(i, j)] = score
         if on_progress and n % 20000 == 0:
-            on_progress(0.2 + 0.6 * n / len(big), "comparing")
+            on_progress(0.1 + 0.7 * min(1.0, n / max(1, len(people) / 5)), "comparing")
     if on_progress:
         on_progress(0.8, "scoring")
     for (i, j), score in similar.items():

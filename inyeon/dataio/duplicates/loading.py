@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from inyeon.customers.models import Address, Contact, ContactEmail, ContactPhone
 from inyeon.dataio.duplicates.keys import Person, person
@@ -52,12 +52,13 @@ def load_people(contact_ids: Collection[int] | None = None) -> list[Person]:
     ]
     by_id = {p.id: p for p in people}
     scope = Q() if contact_ids is None else Q(contact_id__in=contact_ids)
-    for contact_id, email in ContactEmail.objects.filter(scope).order_by().values_list("contact_id", "email"):
+    # The primary e-mail and phone are on the contact already: read only the other channel rows.
+    emails = ContactEmail.objects.filter(scope).exclude(email=F("contact__primary_email"))
+    for contact_id, email in emails.order_by().values_list("contact_id", "email"):
         if (p := by_id.get(contact_id)) is not None:
             p.add_email(email)
-    for contact_id, number in (
-        ContactPhone.objects.filter(scope).order_by().values_list("contact_id", "number")
-    ):
+    phones = ContactPhone.objects.filter(scope).exclude(number=F("contact__primary_phone"))
+    for contact_id, number in phones.order_by().values_list("contact_id", "number"):
         if (p := by_id.get(contact_id)) is not None:
             p.add_phone(number)
     addresses = Address.objects.filter(scope, contact__isnull=False).order_by()

@@ -6,13 +6,14 @@ module.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,14 +86,40 @@ def match_rules_update(*, actor: User, data: Mapping[str, Any], ip: str | None =
 
 
 def _store(found: Mapping[Pair, Match]) -> int:
-    """Write new candidate pairs; a pair already known (open, dismissed or merged) is left as it is."""
+    """Write new candidate pairs; a pair already known (open, dismissed or merged) is left as it is.
+    Returns how many were new."""
+    if not found:
+        return 0
+    if connection.vendor == "postgresql":
+        return _store_copy(found)
     rows = [
         DuplicateCandidate(first_id=a, second_id=b, score=m.score, reasons=list(m.reasons))
         for (a, b), m in found.items()
     ]
-    before = DuplicateCandidate.objects.count() if rows else 0
+    before = DuplicateCandidate.objects.count()
     DuplicateCandidate.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    return DuplicateCandidate.objects.count() - before if rows else 0
+    return DuplicateCandidate.objects.count() - before
+
+
+def _store_copy(found: Mapping[Pair, Match]) -> int:
+    """PostgreSQL: COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING
+    (a quarter of a million pairs in seconds instead of a minute through bulk_create)."""
+    reasons = {m.reasons: json.dumps(list(m.reasons)) for m in found.values()}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE dup_new "
+            "(first_id bigint, second_id bigint, score smallint, reasons jsonb) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY dup_new FROM STDIN") as copy:
+            for (a, b), m in found.items():
+                copy.write_row((a, b, m.score, reasons[m.reasons]))
+        cursor.execute(
+            "INSERT INTO dataio_duplicatecandidate (first_id, second_id, score, reasons, status, found_at) "
+            "SELECT first_id, second_id, score, reasons, %s, now() FROM dup_new "
+            "ON CONFLICT (first_id, second_id) DO NOTHING",
+            [CandidateStatus.OPEN],
+        )
+        return int(cursor.rowcount)
 
 
 FLAG_CHUNK = 2000  # new contacts looked up together (keeps every IN list within SQLite's limits)
