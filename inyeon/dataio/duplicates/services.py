@@ -106,6 +106,7 @@ def _store_copy(found: Mapping[Pair, Match]) -> int:
     (a quarter of a million pairs in seconds instead of a minute through bulk_create)."""
     reasons = {m.reasons: json.dumps(list(m.reasons)) for m in found.values()}
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS dup_new")  # the caller's transaction may hold an earlier one
         cursor.execute(
             "CREATE TEMPORARY TABLE dup_new "
             "(first_id bigint, second_id bigint, score smallint, reasons jsonb) ON COMMIT DROP"
@@ -119,7 +120,9 @@ def _store_copy(found: Mapping[Pair, Match]) -> int:
             "ON CONFLICT (first_id, second_id) DO NOTHING",
             [CandidateStatus.OPEN],
         )
-        return int(cursor.rowcount)
+        added = int(cursor.rowcount)
+        cursor.execute("DROP TABLE dup_new")
+        return added
 
 
 FLAG_CHUNK = 2000  # new contacts looked up together (keeps every IN list within SQLite's limits)
