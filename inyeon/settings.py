@@ -123,7 +123,8 @@ def _database() -> dict[str, Any]:
     else:
         config["CONN_MAX_AGE"] = env_int("INYEON_DB_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
-        config["TEST"] = {"NAME": env_str("INYEON_TEST_DATABASE_NAME", "test_inyeon")}
+        # Named after the database so that test runs against different databases never collide.
+        config["TEST"] = {"NAME": env_str("INYEON_TEST_DATABASE_NAME", f"test_inyeon_{config.get('NAME') or 'db'}")}
     return config
 
 
