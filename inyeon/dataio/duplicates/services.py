@@ -6,10 +6,12 @@ module.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -137,7 +139,8 @@ def duplicates_flag(*, contact_ids: list[int]) -> int:
         return 0
     rules = rules_of(match_rules())
     if len(ids) >= FLAG_FULL_READ:
-        found = find_candidates(load_people(), rules, focus=set(ids))
+        with _without_cyclic_gc():
+            found = find_candidates(load_people(), rules, focus=set(ids))
         _store(found)
         return len(found)
     pairs: set[Pair] = set()
@@ -190,6 +193,19 @@ def duplicate_scan_request(*, actor: User | None, ip: str | None = None) -> Dupl
     return scan
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """A million `Person` rows and their key sets hold no reference cycles, yet each allocation
+    burst makes Python's cyclic collector walk them all again: off, the scan runs twice as fast."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
     """Search the whole base for candidate pairs, saving progress on the scan row as it goes.
 
@@ -210,10 +226,11 @@ def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
     progress(0.0, "reading", status=JobStatus.RUNNING)
     try:
         rules = rules_of(match_rules())
-        people = load_people()
-        progress(0.05, "reading", contacts_checked=len(people))
-        found = find_candidates(people, rules, on_progress=lambda v, s: progress(0.05 + 0.8 * v, s))
-        del people
+        with _without_cyclic_gc():
+            people = load_people()
+            progress(0.05, "reading", contacts_checked=len(people))
+            found = find_candidates(people, rules, on_progress=lambda v, s: progress(0.05 + 0.8 * v, s))
+            del people
         progress(0.9, "writing")
         with transaction.atomic():
             _store(found)
