@@ -22,6 +22,7 @@ from inyeon.dataio.duplicates.matching import NAME_FLOOR, Match, Rules, match
 EXACT_GROUP_CAP = 50
 # Blocks up to this size are compared all-against-all; larger ones by sorted neighbourhood.
 BLOCK_CAP = 1000
+SMALL_BLOCK = 12
 WINDOW = 20
 
 Pair = tuple[int, int]
@@ -74,6 +75,16 @@ def _similar_in_block(
     """(i, j, name similarity) of the pairs in one block whose names are at least NAME_FLOOR alike."""
     rows = members if focus is None else [m for m in members if people[m].id in focus]
     if not rows:
+        return
+    if len(members) <= SMALL_BLOCK:
+        # Most blocks hold a handful of people: one C call per pair beats building a matrix.
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if focus is not None and people[i].id not in focus and people[j].id not in focus:
+                    continue
+                score = fuzz.ratio(people[i].name, people[j].name, score_cutoff=NAME_FLOOR)
+                if score:
+                    yield i, j, score
         return
     if len(members) <= BLOCK_CAP:
         names = [people[m].name for m in members]
