@@ -62,7 +62,7 @@ def test_every_channel_and_tag_is_exported_for_a_pii_role(people: Personas) -> N
         primary_phone="+821012345678",
         birth_date=dt.date(1990, 5, 17),
         job_title="팀장",
-        notes="첫 줄\n둘째 줄, \"따옴표\"",
+        notes='첫 줄\n둘째 줄, "따옴표"',
     )
     ContactEmail.objects.create(contact=c, email="ms@x.kr", is_primary=True)
     ContactEmail.objects.create(contact=c, email="work@y.kr")
@@ -76,7 +76,7 @@ def test_every_channel_and_tag_is_exported_for_a_pii_role(people: Personas) -> N
     assert row["birth_date"] == "1990-05-17"
     assert row["account"] == "(주)인연상사"
     assert row["owner"] == "alice"
-    assert row["notes"] == "첫 줄\n둘째 줄, \"따옴표\""
+    assert row["notes"] == '첫 줄\n둘째 줄, "따옴표"'
     assert row["external_id"] == "EXT-1"
     assert row["created_at"].endswith("Z")
     assert dt.datetime.fromisoformat(row["created_at"]) == c.created_at.replace(microsecond=0)
@@ -105,7 +105,10 @@ def test_every_export_is_written_to_the_access_log(people: Personas) -> None:
     export(people.dave, stage="prospect")
     export(people.alice, kind="accounts", file_format="xlsx")
     logs = list(AccessLog.objects.filter(action=AccessLog.Action.EXPORT).order_by("id"))
-    assert [(log.actor, log.subject_type) for log in logs] == [(people.dave, "contact"), (people.alice, "account")]
+    assert [(log.actor, log.subject_type) for log in logs] == [
+        (people.dave, "contact"),
+        (people.alice, "account"),
+    ]
     assert "lifecycle_stage=prospect" in logs[0].detail
     assert "accounts.xlsx" in logs[1].detail
 
