@@ -296,3 +296,21 @@ def test_read_only_users_cannot_import(people: Personas, tmp_path: Path) -> None
             actor=people.rita,
             enqueue=False,
         )
+
+
+def test_new_contacts_are_checked_for_duplicates_after_the_import(people: Personas, tmp_path: Path) -> None:
+    from inyeon.dataio.models import DuplicateCandidate
+
+    existing = contact_create(
+        data={"display_name": "김민수", "phones": ["010-1234-5678"]}, actor=people.alice
+    )
+    job = run(
+        write_csv(
+            tmp_path / "d.csv", [["Name", "Email", "Mobile"], ["김 민수", "new@example.kr", "010-1234-5678"]]
+        ),
+        people.alice,
+    )
+    created = Contact.objects.exclude(pk=existing.pk).get()
+    pair = DuplicateCandidate.objects.get()
+    assert {pair.first_id, pair.second_id} == {existing.pk, created.pk}
+    assert "1 possible duplicate pair was flagged" in job.message

@@ -98,6 +98,7 @@ class Outcome:
     problems: list[dict[str, Any]] = field(default_factory=list)
     error_file: str = ""
     written: bool = False
+    created_contacts: list[int] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, str], None]
@@ -288,6 +289,7 @@ def run_import(
                 report(written, outcome.created + outcome.updated, "writing")
             handler.finish()
         outcome.written = True
+        outcome.created_contacts = handler.created_contacts
         return outcome
     finally:
         spill.close()

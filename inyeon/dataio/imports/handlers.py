@@ -64,6 +64,7 @@ class Handler:
         self.seen: dict[str, tuple[int, str]] = {}  # match key -> (line, fingerprint)
         self._owners: dict[str, User | None] = {}
         self.audit_rows: list[AuditLog] = []
+        self.created_contacts: list[int] = []  # for the duplicate check after the import
 
     # Rows of the same file that share a match key: an identical repeat is skipped, a different one
     # is refused (which of the two is right is the user's call, not ours).
@@ -160,7 +161,7 @@ class ContactHandler(Handler):
 
     def _existing(
         self, rows: list[tuple[int, list[str], dict[str, Any]]]
-    ) -> tuple[dict[str, int], dict[int, Contact]]:
+    ) -> tuple[dict[str, int], dict[int, dict[str, Any]]]:
         ids = {d["id"] for _line, _cells, d in rows if "id" in d}
         exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
         emails = {e for _line, _cells, d in rows for e in d.get("emails", [])}
@@ -181,11 +182,31 @@ class ContactHandler(Handler):
             Contact.objects.filter(primary_email__in=emails).order_by("pk").values_list("primary_email", "pk")
         ):
             found.setdefault(f"e-mail:{email}", pk)
+        # Plain values, not model instances: planning a million rows must stay cheap.
         visible = contacts_visible(self.actor).filter(pk__in=set(found.values()))
-        contacts = {
-            c.pk: c
-            for c in visible.select_related("account", "owner").prefetch_related("emails", "phones", "tags")
+        contacts: dict[int, dict[str, Any]] = {
+            row["pk"]: {**row, "emails": [], "phones": [], "tags": []}
+            for row in visible.values("pk", *self.SCALARS, "owner_id", "owner__username", "account__name")
         }
+        for pk, email in (
+            ContactEmail.objects.filter(contact_id__in=contacts)
+            .order_by("pk")
+            .values_list("contact_id", "email")
+        ):
+            contacts[pk]["emails"].append(email)
+        for pk, number in (
+            ContactPhone.objects.filter(contact_id__in=contacts)
+            .order_by("pk")
+            .values_list("contact_id", "number")
+        ):
+            contacts[pk]["phones"].append(number)
+        Through = Contact.tags.through
+        for pk, tag in (
+            Through.objects.filter(contact_id__in=contacts)
+            .order_by("pk")
+            .values_list("contact_id", "tag__name")
+        ):
+            contacts[pk]["tags"].append(tag)
         return found, contacts
 
     def plan(
@@ -228,27 +249,22 @@ class ContactHandler(Handler):
             changes = self._changes(contacts[match[1]], data, owner)
             yield line, cells, Planned("update", line, changes, pk=match[1]) if changes else "unchanged"
 
-    def _changes(self, contact: Contact, data: dict[str, Any], owner: User | None) -> dict[str, Any]:
+    def _changes(self, current: dict[str, Any], data: dict[str, Any], owner: User | None) -> dict[str, Any]:
         changes: dict[str, Any] = {}
         for name in self.SCALARS:
-            if name in data and data[name] != getattr(contact, name):
-                changes[name] = [_plain(getattr(contact, name)), _plain(data[name])]
-        emails = [e.email for e in contact.emails.all()]
-        new_emails = [e for e in data.get("emails", []) if e not in emails]
-        if new_emails and can_see_pii(self.actor):
-            changes["emails"] = [emails, emails + new_emails]
-        phones = [p.number for p in contact.phones.all()]
-        new_phones = [p for p in data.get("phones", []) if p not in phones]
-        if new_phones and can_see_pii(self.actor):
-            changes["phones"] = [phones, phones + new_phones]
-        tags = [t.name for t in contact.tags.all()]
-        new_tags = [t for t in data.get("tags", []) if t not in tags]
-        if new_tags:
-            changes["tags"] = [tags, tags + new_tags]
-        if "account" in data and (contact.account.name if contact.account else "") != data["account"]:
-            changes["account"] = [contact.account.name if contact.account else "", data["account"]]
-        if owner is not None and owner.pk != contact.owner_id:
-            changes["owner"] = [contact.owner.username, owner.username]
+            if name in data and data[name] != current[name]:
+                changes[name] = [_plain(current[name]), _plain(data[name])]
+        pii = can_see_pii(self.actor)
+        for name in ("emails", "phones", "tags"):
+            have = current[name]
+            new = [v for v in data.get(name, []) if v not in have]
+            if new and (pii or name == "tags"):
+                changes[name] = [have, have + new]
+        account = current["account__name"] or ""
+        if "account" in data and account != data["account"]:
+            changes["account"] = [account, data["account"]]
+        if owner is not None and owner.pk != current["owner_id"]:
+            changes["owner"] = [current["owner__username"], owner.username]
         return changes
 
     def _account_id(self, name: str) -> int:
@@ -316,6 +332,7 @@ class ContactHandler(Handler):
             )
             rows.append(row)
         ids = bulk.insert(Contact, rows)
+        self.created_contacts += ids
         emails, phones, tags = [], [], []
         for pk, planned in zip(ids, part, strict=True):
             d = planned.data

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inyeon.core.audit import audit
 from inyeon.core.models import User
@@ -203,6 +204,8 @@ def import_execute(job: ImportJob, progress: Callable[[int, int, str], None] | N
             }
     else:
         job.status = JobStatus.DONE
+        with translation.override(language):
+            job.message = _flag_duplicates(outcome.created_contacts)
     job.finished_at = timezone.now()
     job.save()
     audit(
@@ -219,6 +222,29 @@ def import_execute(job: ImportJob, progress: Callable[[int, int, str], None] | N
         },
     )
     return job
+
+
+FLAG_INLINE_UP_TO = 100_000
+
+
+def _flag_duplicates(contact_ids: list[int]) -> str:
+    """New contacts are checked for duplicates against the whole base: at once for up to 100,000
+    of them, by a queued scan of the base beyond that."""
+    from inyeon.dataio.duplicates.services import duplicate_scan_request, flag_safely
+
+    if not contact_ids:
+        return ""
+    if len(contact_ids) > FLAG_INLINE_UP_TO:
+        scan = duplicate_scan_request(actor=None)
+        return _("A duplicate scan of the whole base was queued (#%(id)d).") % {"id": scan.pk}
+    found = flag_safely(contact_ids)
+    if not found:
+        return ""
+    return ngettext(
+        "%(n)d possible duplicate pair was flagged for review.",
+        "%(n)d possible duplicate pairs were flagged for review.",
+        found,
+    ) % {"n": found}
 
 
 def mapping_save(*, kind: str, name: str, columns: dict[str, str], actor: User) -> SavedMapping:
