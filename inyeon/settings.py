@@ -124,7 +124,9 @@ def _database() -> dict[str, Any]:
         config["CONN_MAX_AGE"] = env_int("INYEON_DB_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
         # Named after the database so that test runs against different databases never collide.
-        config["TEST"] = {"NAME": env_str("INYEON_TEST_DATABASE_NAME", f"test_inyeon_{config.get('NAME') or 'db'}")}
+        config["TEST"] = {
+            "NAME": env_str("INYEON_TEST_DATABASE_NAME", f"test_inyeon_{config.get('NAME') or 'db'}")
+        }
     return config
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from inyeon.customers.models import Contact
 from inyeon.dataio.imports.services import import_execute

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inyeon.core.models import User
-from inyeon.dataio.cells import neutralise
+from inyeon.dataio.cells import FORMULA_STARTS, neutralise
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
 from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned
@@ -155,12 +155,20 @@ def clean_rows(
     for line, cells in rows:
         mapped: dict[str, list[tuple[str, str]]] = {}
         for index, header, name in plan:
-            mapped.setdefault(name, []).append((header, cells[index] if index < len(cells) else ""))
+            mapped.setdefault(name, []).append(
+                (header, _unneutralised(cells[index] if index < len(cells) else ""))
+            )
         try:
             out.append((line, cells, cleaner(Row(mapped, options))))
         except RowInvalid as exc:
             out.append((line, cells, exc.problems))
     return out
+
+
+def _unneutralised(cell: str) -> str:
+    """A cell that an export neutralised (`'=...`, `'+82...`) reads as its value again, so that an
+    exported file imports unchanged."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS and cell[1:2] else cell
 
 
 def _clean_in_worker(
