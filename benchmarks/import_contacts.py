@@ -102,9 +102,8 @@ def main() -> None:
         done = sh([inyeon, "import", "contacts", str(args.csv), "--user", "bench", "--lenient"], env)
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(
-            f"{label}: {args.rows:,} rows in {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s; peak RSS of a process {peak:,.0f} MB"
-        )
+        rate = args.rows / elapsed
+        print(f"{label}: {args.rows:,} rows in {elapsed:.1f} s = {rate:,.0f} rows/s; peak RSS {peak:,.0f} MB")
         print("   ", done.stdout.strip().splitlines()[-1])
     sys.stdout.flush()
 
