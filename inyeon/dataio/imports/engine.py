@@ -28,7 +28,7 @@ from inyeon.core.models import User
 from inyeon.dataio.cells import FORMULA_STARTS, neutralise
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
-from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned
+from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned, fingerprint
 from inyeon.dataio.imports.readers import FileProblem, Table, open_table
 
 CHUNK = 5000
@@ -159,7 +159,9 @@ def clean_rows(
                 (header, _unneutralised(cells[index] if index < len(cells) else ""))
             )
         try:
-            out.append((line, cells, cleaner(Row(mapped, options))))
+            data = cleaner(Row(mapped, options))
+            data["_fp"] = fingerprint(data)
+            out.append((line, cells, data))
         except RowInvalid as exc:
             out.append((line, cells, exc.problems))
     return out
@@ -257,6 +259,7 @@ def run_import(
                     if isinstance(result, list):
                         record(line, cells, result)
                     else:
+                        handler.fingerprints[line] = result.pop("_fp")
                         good.append((line, cells, result))
                 planned: list[Planned] = []
                 for line, cells, verdict in handler.plan(good):
@@ -272,6 +275,7 @@ def run_import(
                             outcome.updated += 1
                     else:
                         outcome.duplicates += 1
+                handler.fingerprints.clear()
                 if planned:
                     pickle.dump(planned, spill)
                 report(outcome.total, max(total, outcome.total), "checking")

@@ -29,6 +29,7 @@ from inyeon.customers.models import (
 from inyeon.customers.names import name_keys
 from inyeon.customers.selectors import accounts_visible, contacts_visible, orders_visible
 from inyeon.dataio.imports import bulk
+from inyeon.dataio.imports.bulk import many
 from inyeon.dataio.imports.clean import Options, Problem
 
 BATCH = 2000
@@ -45,7 +46,8 @@ class Planned:
 Verdict = Planned | str | list[Problem]
 
 
-def _fingerprint(data: dict[str, Any]) -> str:
+def fingerprint(data: dict[str, Any]) -> str:
+    """A digest of a clean row, computed where the row is cleaned (in the worker processes)."""
     return hashlib.sha1(repr(sorted(data.items())).encode(), usedforsecurity=False).hexdigest()
 
 
@@ -64,12 +66,13 @@ class Handler:
         self.seen: dict[str, tuple[int, str]] = {}  # match key -> (line, fingerprint)
         self._owners: dict[str, User | None] = {}
         self.audit_rows: list[AuditLog] = []
+        self.fingerprints: dict[int, str] = {}  # line -> digest of the clean row
         self.created_contacts: list[int] = []  # for the duplicate check after the import
 
     # Rows of the same file that share a match key: an identical repeat is skipped, a different one
     # is refused (which of the two is right is the user's call, not ours).
     def repeat_of(self, line: int, keys: list[str], data: dict[str, Any]) -> Verdict | None:
-        fp = _fingerprint(data)
+        fp = self.fingerprints.pop(line, None) or fingerprint(data)
         for key in keys:
             if key in self.seen:
                 first, first_fp = self.seen[key]
@@ -132,7 +135,7 @@ def _plain(value: Any) -> Any:
 
 
 class ContactHandler(Handler):
-    """Matches by Inyeon id, then external id, then any e-mail (normalised)."""
+    """Matches by Inyeon id, then external id, or (for rows without an external id) any e-mail."""
 
     entity = "contact"
     SCALARS = (
@@ -156,8 +159,11 @@ class ContactHandler(Handler):
         self._tags: dict[str, int] = {}
 
     def _keys(self, data: dict[str, Any]) -> list[str]:
-        keys = [f"external id:{data['external_id']}"] if data.get("external_id") else []
-        return keys + [f"e-mail:{e}" for e in data.get("emails", [])]
+        """A row with an external id is that record and no other (two people may share an
+        e-mail address); without one, any of its e-mails identifies it."""
+        if data.get("external_id"):
+            return [f"external id:{data['external_id']}"]
+        return [f"e-mail:{e}" for e in data.get("emails", [])]
 
     def _existing(
         self, rows: list[tuple[int, list[str], dict[str, Any]]]
@@ -166,43 +172,45 @@ class ContactHandler(Handler):
         exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
         emails = {e for _line, _cells, d in rows for e in d.get("emails", [])}
         found: dict[str, int] = {}
-        for pk in Contact.objects.filter(pk__in=ids).values_list("pk", flat=True):
+        for pk in Contact.objects.filter(pk__in=many(ids)).values_list("pk", flat=True):
             found[f"id:{pk}"] = pk
         for ext, pk in (
-            Contact.objects.filter(external_id__in=exts).order_by("pk").values_list("external_id", "pk")
+            Contact.objects.filter(external_id__in=many(exts)).order_by("pk").values_list("external_id", "pk")
         ):
             found.setdefault(f"external id:{ext}", pk)
         for email, pk in (
-            ContactEmail.objects.filter(email__in=emails)
+            ContactEmail.objects.filter(email__in=many(emails))
             .order_by("contact_id")
             .values_list("email", "contact_id")
         ):
             found.setdefault(f"e-mail:{email}", pk)
         for email, pk in (
-            Contact.objects.filter(primary_email__in=emails).order_by("pk").values_list("primary_email", "pk")
+            Contact.objects.filter(primary_email__in=many(emails))
+            .order_by("pk")
+            .values_list("primary_email", "pk")
         ):
             found.setdefault(f"e-mail:{email}", pk)
         # Plain values, not model instances: planning a million rows must stay cheap.
-        visible = contacts_visible(self.actor).filter(pk__in=set(found.values()))
+        visible = contacts_visible(self.actor).filter(pk__in=many(set(found.values())))
         contacts: dict[int, dict[str, Any]] = {
             row["pk"]: {**row, "emails": [], "phones": [], "tags": []}
             for row in visible.values("pk", *self.SCALARS, "owner_id", "owner__username", "account__name")
         }
         for pk, email in (
-            ContactEmail.objects.filter(contact_id__in=contacts)
+            ContactEmail.objects.filter(contact_id__in=many(contacts))
             .order_by("pk")
             .values_list("contact_id", "email")
         ):
             contacts[pk]["emails"].append(email)
         for pk, number in (
-            ContactPhone.objects.filter(contact_id__in=contacts)
+            ContactPhone.objects.filter(contact_id__in=many(contacts))
             .order_by("pk")
             .values_list("contact_id", "number")
         ):
             contacts[pk]["phones"].append(number)
         Through = Contact.tags.through
         for pk, tag in (
-            Through.objects.filter(contact_id__in=contacts)
+            Through.objects.filter(contact_id__in=many(contacts))
             .order_by("pk")
             .values_list("contact_id", "tag__name")
         ):
@@ -437,18 +445,18 @@ class AccountHandler(Handler):
         exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
         names = {d["name"] for _line, _cells, d in rows if d.get("name")}
         found: dict[str, int] = {
-            f"id:{pk}": pk for pk in Account.objects.filter(pk__in=ids).values_list("pk", flat=True)
+            f"id:{pk}": pk for pk in Account.objects.filter(pk__in=many(ids)).values_list("pk", flat=True)
         }
         for ext, pk in (
-            Account.objects.filter(external_id__in=exts).order_by("pk").values_list("external_id", "pk")
+            Account.objects.filter(external_id__in=many(exts)).order_by("pk").values_list("external_id", "pk")
         ):
             found.setdefault(f"external id:{ext}", pk)
-        for name, pk in Account.objects.filter(name__in=names).order_by("pk").values_list("name", "pk"):
+        for name, pk in Account.objects.filter(name__in=many(names)).order_by("pk").values_list("name", "pk"):
             found.setdefault(f"name:{name}", pk)
         accounts = {
             a.pk: a
             for a in accounts_visible(self.actor)
-            .filter(pk__in=set(found.values()))
+            .filter(pk__in=many(set(found.values())))
             .select_related("owner")
             .prefetch_related("tags")
         }
@@ -548,7 +556,7 @@ class ProductHandler(Handler):
         self, rows: list[tuple[int, list[str], dict[str, Any]]]
     ) -> Iterable[tuple[int, list[str], Verdict]]:
         codes = {d["code"] for _line, _cells, d in rows if d.get("code")}
-        existing = {p.code: p for p in Product.objects.filter(code__in=codes)}
+        existing = {p.code: p for p in Product.objects.filter(code__in=many(codes))}
         for line, cells, data in rows:
             if not data.get("code"):
                 yield line, cells, [Problem(_("code"), "", _("This field is required."))]
@@ -626,32 +634,34 @@ class OrderHandler(Handler):
         customer_keys = {d["customer"] for _line, _cells, d in rows if d.get("customer")}
         emails = {d["customer_email"] for _line, _cells, d in rows if d.get("customer_email")}
         by_key = dict(
-            Contact.objects.filter(external_id__in=customer_keys)
+            Contact.objects.filter(external_id__in=many(customer_keys))
             .order_by("-pk")
             .values_list("external_id", "pk")
         )
         by_email = dict(
-            ContactEmail.objects.filter(email__in=emails)
+            ContactEmail.objects.filter(email__in=many(emails))
             .order_by("-contact_id")
             .values_list("email", "contact_id")
         )
         visible = set(
             contacts_visible(self.actor)
-            .filter(pk__in=[*by_key.values(), *by_email.values()])
+            .filter(pk__in=many([*by_key.values(), *by_email.values()]))
             .values_list("pk", flat=True)
         )
         for _line, _cells, d in rows:
             d["_key"] = self._order_key(d)
         order_keys = [d["_key"] for _line, _cells, d in rows]
-        existing = {o.external_id: o for o in orders_visible(self.actor).filter(external_id__in=order_keys)}
+        existing = {
+            o.external_id: o for o in orders_visible(self.actor).filter(external_id__in=many(order_keys))
+        }
         hidden = set(
-            Order.objects.filter(external_id__in=set(order_keys) - existing.keys()).values_list(
+            Order.objects.filter(external_id__in=many(set(order_keys) - existing.keys())).values_list(
                 "external_id", flat=True
             )
         )
         codes = {d["product"] for _line, _cells, d in rows if d.get("product")} - self.products.keys()
         self.products.update({c: None for c in codes})
-        self.products.update(dict(Product.objects.filter(code__in=codes).values_list("code", "pk")))
+        self.products.update(dict(Product.objects.filter(code__in=many(codes)).values_list("code", "pk")))
         for line, cells, data in rows:
             key = data.pop("_key")
             contact = by_key.get(data.get("customer", "")) or by_email.get(data.get("customer_email", ""))
@@ -756,7 +766,7 @@ class OrderHandler(Handler):
         contact_ids = {p.data["contact"] or self.new_customers[p.data["customer"]] for p in creates}
         owners = {
             c.pk: c
-            for c in Contact.objects.filter(pk__in=contact_ids).only(
+            for c in Contact.objects.filter(pk__in=many(contact_ids)).only(
                 "pk", "owner_id", "team_id", "account_id"
             )
         }

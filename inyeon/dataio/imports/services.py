@@ -83,7 +83,7 @@ def import_preview(*, kind: str, path: Path, mapping: dict[str, Any], rows: int 
         return preview
     for line, cells, result in clean_rows(kind, plan, spec.options, sample):
         problems = result if isinstance(result, list) else []
-        clean = None if isinstance(result, list) else result
+        clean = None if isinstance(result, list) else {k: v for k, v in result.items() if k != "_fp"}
         preview["rows"].append({"line": line, "cells": cells, "clean": clean, "problems": problems})
     return preview
 
