@@ -32,8 +32,17 @@ def text(value: str, max_length: int) -> str:
     return cleaned
 
 
+# A strict subset of the addresses Django's validator accepts: what it matches needs no further
+# check; anything else goes through the validator itself.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+
+
 def email(value: str) -> str:
     cleaned = value.strip().lower()
+    if len(cleaned) <= 254 and _PLAIN_EMAIL.fullmatch(cleaned):
+        return cleaned
     try:
         validate_email(cleaned)
     except ValidationError:
@@ -41,8 +50,15 @@ def email(value: str) -> str:
     return cleaned
 
 
-def phone(value: str) -> str:
-    raw = value.strip()
+# Korean mobile numbers written the common way (010-1234-5678, 01012345678, 010 1234 5678):
+# whether one is valid depends on its first seven digits, which `phonenumbers` decides once per
+# prefix (checked with two other endings too, so a prefix whose validity depended on the ending
+# would never be cached).
+_KOREAN_MOBILE = re.compile(r"(01[016789])[-. ]?(\d{3,4})[-. ]?(\d{4})")
+_MOBILE_PREFIX: dict[str, bool] = {}
+
+
+def _parse_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(raw, settings.INYEON_DEFAULT_PHONE_REGION)
     except phonenumbers.NumberParseException:
@@ -50,6 +66,32 @@ def phone(value: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise Invalid(_("Not a valid phone number for its country."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _valid_korean(national: str) -> bool:
+    try:
+        _parse_phone(national)
+    except Invalid:
+        return False
+    return True
+
+
+def phone(value: str) -> str:
+    raw = value.strip()
+    match = _KOREAN_MOBILE.fullmatch(raw) if settings.INYEON_DEFAULT_PHONE_REGION == "KR" else None
+    if match is None:
+        return _parse_phone(raw)
+    national = "".join(match.groups())
+    prefix = national[:-4]
+    known = _MOBILE_PREFIX.get(prefix)
+    if known is None:
+        verdicts = {_valid_korean(prefix + tail) for tail in (national[-4:], "0000", "9999")}
+        if len(verdicts) > 1:
+            return _parse_phone(raw)  # validity depends on the ending: never cached
+        known = _MOBILE_PREFIX[prefix] = verdicts.pop()
+    if not known:
+        raise Invalid(_("Not a valid phone number for its country."))
+    return "+82" + national[1:]
 
 
 def split_list(value: str) -> list[str]:
