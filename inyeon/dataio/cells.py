@@ -14,3 +14,11 @@ def neutralise(value: object) -> str:
     """`value` as cell text that no spreadsheet runs as a formula (None is the empty string)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def neutralise_all(texts: list[str]) -> list[str]:
+    """`neutralise` of each text of a row (a faster loop for exports of a million rows)."""
+    return ["'" + t if t[:1] in _STARTS else t for t in texts]
+
+
+_STARTS = frozenset(FORMULA_STARTS)
