@@ -138,7 +138,8 @@ class Contact(OwnedRecord):
 
 
 class ContactEmail(models.Model):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    # No index of its own: the unique (contact, email) constraint's index serves contact lookups.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails", db_index=False)
     email = models.CharField(_("e-mail"), max_length=254)
     label = models.CharField(_("label"), max_length=30, blank=True, default="")
     is_primary = models.BooleanField(default=False)
@@ -154,7 +155,8 @@ class ContactEmail(models.Model):
 
 
 class ContactPhone(models.Model):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    # No index of its own: the unique (contact, number) constraint's index serves contact lookups.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones", db_index=False)
     number = models.CharField(_("phone"), max_length=20, help_text="E.164")
     label = models.CharField(_("label"), max_length=30, blank=True, default="")
     is_primary = models.BooleanField(default=False)
