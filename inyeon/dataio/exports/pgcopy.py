@@ -63,49 +63,66 @@ def contact_copy_sql(qs: QuerySet[Contact], *, masked: bool) -> tuple[str, tuple
         if masked
         else "to_char(c.birth_date, 'YYYY-MM-DD')"
     )
-    cells = [
-        _neutralised("c.external_id"),
-        _neutralised("c.family_name"),
-        _neutralised("c.given_name"),
-        _neutralised("c.display_name"),
-        _neutralised("c.name_order"),
-        _neutralised(f"coalesce(em.v, {primary_email})"),
-        _neutralised(f"coalesce(ph.v, {primary_phone})"),
-        birth,
-        _neutralised("c.preferred_channel"),
-        _neutralised("c.language"),
-        _neutralised("coalesce(tg.v, '')"),
-        _neutralised("c.source"),
-        _neutralised("c.job_title"),
-        _neutralised("coalesce(a.name, '')"),
-        _neutralised("c.notes"),
-        _neutralised("c.lifecycle_stage"),
-        _neutralised("u.username"),
-        _timestamp("c.created_at"),
-        "c.id",
-    ]
+    # The inner query gives each cell's text once; the outer one neutralises it. OFFSET 0 keeps
+    # the planner from pulling the inner expressions up into every reference to them.
+    texts = {
+        "external_id": "c.external_id",
+        "family_name": "c.family_name",
+        "given_name": "c.given_name",
+        "display_name": "c.display_name",
+        "name_order": "c.name_order",
+        "emails": f"coalesce(em.v, {primary_email})",
+        "phones": f"coalesce(ph.v, {primary_phone})",
+        "birth_date": birth,
+        "preferred_channel": "c.preferred_channel",
+        "language": "c.language",
+        "tags": "tg.v",
+        "source": "c.source",
+        "job_title": "c.job_title",
+        "account": "a.name",
+        "notes": "c.notes",
+        "lifecycle_stage": "c.lifecycle_stage",
+        "owner": "u.username",
+    }
+    inner = ", ".join(f"{expr} AS {name}" for name, expr in texts.items())
+    outer = [_neutralised(f"r.{name}") for name in texts]
+    outer[list(texts).index("birth_date")] = "r.birth_date"  # digits and asterisks only
+    outer += ["r.created_at", "r.id"]
+    # Channels and tags are aggregated per contact over the visible ids in contact order, so that
+    # they meet the contacts in a merge join (a sub-select per row costs 7 s per million). Each
+    # list is aggregated from a sub-query sorted as the Python path sorts; an ORDER BY inside
+    # string_agg would sort every one-row group on its own (PostgreSQL 15), seconds per million.
     # Only table names (from the models) and fixed expressions are formatted in; values are parameters.
     select = f"""
-        SELECT {", ".join(cells)}
+        SELECT {", ".join(outer)} FROM (
+        SELECT {inner}, {_timestamp("c.created_at")} AS created_at, c.id
         FROM {contact} c
         JOIN {user} u ON u.id = c.owner_id
         LEFT JOIN {account} a ON a.id = c.account_id
-        LEFT JOIN LATERAL (
-            SELECT string_agg({email}, ';' ORDER BY e.is_primary DESC, e.id) AS v
-            FROM {emails} e WHERE e.contact_id = c.id
-        ) em ON true
-        LEFT JOIN LATERAL (
-            SELECT string_agg({phone}, ';' ORDER BY p.is_primary DESC, p.id) AS v
-            FROM {phones} p WHERE p.contact_id = c.id
-        ) ph ON true
-        LEFT JOIN LATERAL (
-            SELECT string_agg(t.name, ';' ORDER BY t.name) AS v
-            FROM {contact_tags} ct JOIN {tag} t ON t.id = ct.tag_id WHERE ct.contact_id = c.id
-        ) tg ON true
+        LEFT JOIN (
+            SELECT s.contact_id, string_agg(s.v, ';') AS v FROM (
+                SELECT e.contact_id, {email} AS v FROM {emails} e WHERE e.contact_id IN ({ids_sql})
+                ORDER BY e.contact_id, e.is_primary DESC, e.id
+            ) s GROUP BY s.contact_id
+        ) em ON em.contact_id = c.id
+        LEFT JOIN (
+            SELECT s.contact_id, string_agg(s.v, ';') AS v FROM (
+                SELECT p.contact_id, {phone} AS v FROM {phones} p WHERE p.contact_id IN ({ids_sql})
+                ORDER BY p.contact_id, p.is_primary DESC, p.id
+            ) s GROUP BY s.contact_id
+        ) ph ON ph.contact_id = c.id
+        LEFT JOIN (
+            SELECT s.contact_id, string_agg(s.v, ';') AS v FROM (
+                SELECT ct.contact_id, t.name AS v
+                FROM {contact_tags} ct JOIN {tag} t ON t.id = ct.tag_id WHERE ct.contact_id IN ({ids_sql})
+                ORDER BY ct.contact_id, t.name
+            ) s GROUP BY s.contact_id
+        ) tg ON tg.contact_id = c.id
         WHERE c.id IN ({ids_sql})
-        ORDER BY c.id
+        ORDER BY c.id OFFSET 0
+        ) r ORDER BY r.id
     """  # noqa: S608
-    return f"COPY ({select}) TO STDOUT (FORMAT csv)", tuple(params)
+    return f"COPY ({select}) TO STDOUT (FORMAT csv)", tuple(params) * 4
 
 
 def copy_chunks(
@@ -121,8 +138,14 @@ def copy_chunks(
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         statement = raw.mogrify(sql, params) if params else sql
-        with raw.copy(statement) as copy:
-            for data in copy:
-                yield bytes(data)
-        if on_rows is not None:
-            on_rows(raw.rowcount)
+        # JIT compiling costs over a second and gains nothing; a parallel plan would have every
+        # worker aggregate all channels again (the sub-queries are not split between workers).
+        raw.execute("SET jit = off; SET max_parallel_workers_per_gather = 0")
+        try:
+            with raw.copy(statement) as copy:
+                for data in copy:
+                    yield bytes(data)
+            if on_rows is not None:
+                on_rows(raw.rowcount)
+        finally:
+            raw.execute("RESET jit; RESET max_parallel_workers_per_gather")
