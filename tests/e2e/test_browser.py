@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from inyeon.core.services import team_ensure, user_create
@@ -14,39 +10,6 @@ from tests.analytics.conftest import Base, make_base
 from tests.conftest import Personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture
-def page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium must be installed (scripts/ensure-chromium.sh does it)"
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        try:
-            yield pg
-        finally:
-            ARTIFACTS.mkdir(exist_ok=True)
-            pg.screenshot(path=str(ARTIFACTS / "e2e-last.png"), full_page=True)
-            browser.close()
 
 
 def test_a_rep_creates_a_korean_contact_finds_it_by_chosung_and_sees_its_timeline(
