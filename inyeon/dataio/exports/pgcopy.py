@@ -44,7 +44,9 @@ def _masked_phone(expr: str) -> str:
 
 
 def _timestamp(expr: str) -> str:
-    return f"""to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+    """UTC to the second with Z, as `rows.UtcSecond`; the ISO text of a timestamp (DateStyle ISO is
+    set for the COPY) costs a third of what `to_char` does."""
+    return f"replace(date_trunc('second', {expr} AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z'"
 
 
 def contact_copy_sql(qs: QuerySet[Contact], *, masked: bool) -> tuple[str, tuple[object, ...]]:
@@ -138,9 +140,9 @@ def copy_chunks(
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         statement = raw.mogrify(sql, params) if params else sql
-        # JIT compiling costs over a second and gains nothing; a parallel plan would have every
-        # worker aggregate all channels again (the sub-queries are not split between workers).
-        raw.execute("SET jit = off; SET max_parallel_workers_per_gather = 0")
+        # A parallel plan would have every worker aggregate all channels again (the sub-queries
+        # are not split between workers).
+        raw.execute("SET max_parallel_workers_per_gather = 0; SET DateStyle = ISO")
         try:
             with raw.copy(statement) as copy:
                 for data in copy:
@@ -148,4 +150,4 @@ def copy_chunks(
             if on_rows is not None:
                 on_rows(raw.rowcount)
         finally:
-            raw.execute("RESET jit; RESET max_parallel_workers_per_gather")
+            raw.execute("RESET max_parallel_workers_per_gather; RESET DateStyle")
