@@ -14,6 +14,7 @@ import csv
 import multiprocessing
 import pickle
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -179,6 +180,18 @@ def _clean_in_worker(
     return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows)
 
 
+def _bounded(pool: Any, chunks: Iterator[list[tuple[int, list[str]]]], depth: int = 4) -> Iterator[Any]:
+    """Cleaned chunks in file order with at most `depth` in flight: `Pool.imap` would read the
+    whole file ahead and hold every cleaned row in memory while the planning catches up."""
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_clean_in_worker, (chunk,)))
+        if len(pending) >= depth:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
     while chunk := list(islice(rows, CHUNK)):
         yield chunk
@@ -246,7 +259,7 @@ def run_import(
         pool = multiprocessing.get_context("fork").Pool(
             settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language)
         )
-        cleaned: Iterator[Any] = pool.imap(_clean_in_worker, chunks)
+        cleaned: Iterator[Any] = _bounded(pool, chunks)
     else:
         cleaned = (clean_rows(kind, plan, spec.options, chunk) for chunk in chunks)
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)

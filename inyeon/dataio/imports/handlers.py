@@ -184,8 +184,10 @@ class ContactHandler(Handler):
             .values_list("email", "contact_id")
         ):
             found.setdefault(f"e-mail:{email}", pk)
+        # A primary e-mail without its channel row (records written outside the services).
+        unseen = [e for e in emails if f"e-mail:{e}" not in found]
         for email, pk in (
-            Contact.objects.filter(primary_email__in=many(emails))
+            Contact.objects.filter(primary_email__in=many(unseen))
             .order_by("pk")
             .values_list("primary_email", "pk")
         ):
