@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 
 from inyeon.core.models import User
 from inyeon.customers.models import ContactEmail, ContactPhone, Tag
@@ -15,7 +14,7 @@ from inyeon.dataio.exports.writers import csv_chunks
 from tests.conftest import Personas
 from tests.factories import AccountFactory, ContactFactory
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+pytestmark = pytest.mark.postgres  # the COPY path is PostgreSQL's; the PostgreSQL run of the suite runs these
 
 AWKWARD = [
     "",
