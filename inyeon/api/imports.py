@@ -145,11 +145,11 @@ def get_import(request: HttpRequest, import_id: int) -> dict[str, Any]:
 
 @router.get("/{import_id}/errors.csv", response={200: None, **problems(404)}, summary="The bad rows as CSV")
 def get_errors(request: HttpRequest, import_id: int) -> FileResponse:
-    job = selectors.import_get(user=actor(request), pk=import_id)
-    if not job.error_file_path or not Path(job.error_file_path).is_file():
+    job, path = selectors.import_error_file(user=actor(request), pk=import_id)
+    if path is None:
         raise Http404
     return FileResponse(
-        Path(job.error_file_path).open("rb"),
+        path.open("rb"),
         as_attachment=True,
         filename=f"import-{job.pk}-errors.csv",
         content_type="text/csv; charset=utf-8",

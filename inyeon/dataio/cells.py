@@ -22,3 +22,9 @@ def neutralise_all(texts: list[str]) -> list[str]:
 
 
 _STARTS = frozenset(FORMULA_STARTS)
+
+
+def unneutralise(text: str) -> str:
+    """The value behind a cell `neutralise` wrote (`'=…` → `=…`), so an exported file imports
+    unchanged; any other text as it is."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_STARTS else text

@@ -35,8 +35,6 @@ KO: dict[str, str] = {
     "Matches a record you may not see; ask its owner or an admin.": "볼 권한이 없는 레코드와 일치합니다. 담당자나 관리자에게 문의하세요.",
     "No contact has this key; import contacts first or let the mapping add them.": "이 키를 가진 고객이 없습니다. 고객을 먼저 가져오거나 매핑에서 고객을 만들도록 설정하세요.",
     "Not a valid e-mail address.": "올바른 이메일 주소가 아닙니다.",
-    "Not a phone number.": "전화번호가 아닙니다.",
-    "Not a valid phone number for its country.": "해당 국가의 올바른 전화번호가 아닙니다.",
     "Not a date; write it as 2024-03-05, 2024.03.05, 20240305 or 2024년 3월 5일.": "날짜가 아닙니다. 2024-03-05, 2024.03.05, 20240305 또는 2024년 3월 5일 형식으로 쓰세요.",
     "Not an ISO 4217 currency code (such as KRW or USD).": "ISO 4217 통화 코드(KRW, USD 등)가 아닙니다.",
     "Not an amount of money.": "금액이 아닙니다.",

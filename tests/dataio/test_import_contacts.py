@@ -314,3 +314,20 @@ def test_new_contacts_are_checked_for_duplicates_after_the_import(people: Person
     pair = DuplicateCandidate.objects.get()
     assert {pair.first_id, pair.second_id} == {existing.pk, created.pk}
     assert "1 possible duplicate pair was flagged" in job.message
+
+
+def test_accounts_created_by_an_import_are_audited_as_accounts_whenever_the_audit_batch_fills(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inyeon.dataio.imports import handlers
+
+    monkeypatch.setattr(handlers, "BATCH", 1)  # every audit row flushes the batch at once
+    rows = [
+        ["Name", "Email", "Company"],
+        ["김민수", "k@example.kr", "인연상사"],
+        ["이서연", "s@example.kr", "다른회사"],
+    ]
+    job = run(write_csv(tmp_path / "c.csv", rows), people.alice)
+    assert job.created_count == 2
+    created = AuditLog.objects.filter(entity="account", action="create").values_list("changes", flat=True)
+    assert sorted(c["name"][1] for c in created) == ["다른회사", "인연상사"]

@@ -27,28 +27,12 @@ from inyeon.customers.choices import ConsentStatus
 from inyeon.customers.models import ConsentRecord, Contact
 from inyeon.customers.names import name_keys
 from inyeon.customers.selectors import consent_state, contacts_visible
+from inyeon.customers.services import CONTACT_AUDIT_FIELDS
 from inyeon.dataio.models import CandidateStatus, DuplicateCandidate, MergeRecord
 
-# The fields a reviewer chooses between, in the order the merge page shows them.
-MERGE_FIELDS = (
-    "family_name",
-    "given_name",
-    "display_name",
-    "name_order",
-    "account",
-    "job_title",
-    "primary_email",
-    "primary_phone",
-    "birth_date",
-    "preferred_channel",
-    "language",
-    "source",
-    "external_id",
-    "referred_by",
-    "lifecycle_stage",
-    "notes",
-    "owner",
-)
+# The fields a reviewer chooses between, in the order the merge page shows them: the audited
+# contact fields, but the team, which follows the owner.
+MERGE_FIELDS = tuple(name for name in CONTACT_AUDIT_FIELDS if name != "team")
 SIDES = ("survivor", "merged")
 
 

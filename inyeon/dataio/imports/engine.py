@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inyeon.core.models import User
-from inyeon.dataio.cells import FORMULA_STARTS, neutralise
+from inyeon.dataio.cells import neutralise, unneutralise
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
 from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned, fingerprint
@@ -157,7 +157,7 @@ def clean_rows(
         mapped: dict[str, list[tuple[str, str]]] = {}
         for index, header, name in plan:
             mapped.setdefault(name, []).append(
-                (header, _unneutralised(cells[index] if index < len(cells) else ""))
+                (header, unneutralise(cells[index] if index < len(cells) else ""))
             )
         try:
             data = cleaner(Row(mapped, options))
@@ -166,12 +166,6 @@ def clean_rows(
         except RowInvalid as exc:
             out.append((line, cells, exc.problems))
     return out
-
-
-def _unneutralised(cell: str) -> str:
-    """A cell that an export neutralised (`'=...`, `'+82...`) reads as its value again, so that an
-    exported file imports unchanged."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS and cell[1:2] else cell
 
 
 def _clean_in_worker(

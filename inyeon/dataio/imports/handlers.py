@@ -108,13 +108,13 @@ class Handler:
     def write(self, batch: list[Planned]) -> None:
         raise NotImplementedError
 
-    def audit(self, action: str, pk: Any, changes: dict[str, Any]) -> None:
+    def audit(self, action: str, pk: Any, changes: dict[str, Any], *, entity: str = "") -> None:
         self.audit_rows.append(
             AuditLog(
                 actor=self.actor,
                 actor_name=self.actor.get_username(),
                 action=action,
-                entity=self.entity,
+                entity=entity or self.entity,
                 entity_id=str(pk),
                 changes={**changes, "import": [None, self.job_id]},
             )
@@ -294,8 +294,7 @@ class ContactHandler(Handler):
                     owner=self.actor,
                     team=self.actor.team,
                 )
-                Handler.audit(self, "create", account.pk, {"name": [None, name]})
-                self.audit_rows[-1].entity = "account"
+                self.audit("create", account.pk, {"name": [None, name]}, entity="account")
                 existing = account.pk
             self._accounts[name] = existing
         return self._accounts[name]
@@ -390,28 +389,22 @@ class ContactHandler(Handler):
                 contact.display_name, contact.family_name, contact.given_name
             )
             fields += ["search_name", "search_given", "name_initials"]
-        if "emails" in changes:
-            old, new = changes["emails"]
-            ContactEmail.objects.bulk_create(
-                [
-                    ContactEmail(contact=contact, email=e, is_primary=not old and i == 0)
-                    for i, e in enumerate(new[len(old) :])
-                ]
-            )
-            if not contact.primary_email:
-                contact.primary_email = new[0]
-                fields.append("primary_email")
-        if "phones" in changes:
-            old, new = changes["phones"]
-            ContactPhone.objects.bulk_create(
-                [
-                    ContactPhone(contact=contact, number=p, is_primary=not old and i == 0)
-                    for i, p in enumerate(new[len(old) :])
-                ]
-            )
-            if not contact.primary_phone:
-                contact.primary_phone = new[0]
-                fields.append("primary_phone")
+        channels: tuple[tuple[str, type[Model], str, str], ...] = (
+            ("emails", ContactEmail, "email", "primary_email"),
+            ("phones", ContactPhone, "number", "primary_phone"),
+        )
+        for name, model, value, primary in channels:  # new ones are added, none removed
+            if name in changes:
+                old, new = changes[name]
+                model._default_manager.bulk_create(
+                    [
+                        model(contact=contact, **{value: v}, is_primary=not old and i == 0)
+                        for i, v in enumerate(new[len(old) :])
+                    ]
+                )
+                if not getattr(contact, primary):
+                    setattr(contact, primary, new[0])
+                    fields.append(primary)
         if "tags" in changes:
             contact.tags.add(*self._tag_ids(changes["tags"][1]))
         if "lifecycle_stage" in changes:
@@ -754,13 +747,12 @@ class OrderHandler(Handler):
         Contact.objects.bulk_create(contacts, batch_size=BATCH)
         for contact in contacts:
             self.new_customers[contact.external_id] = contact.pk
-            self.entity = "contact"
             self.audit(
                 "create",
                 contact.pk,
                 {"external_id": [None, contact.external_id], "display_name": [None, contact.display_name]},
+                entity="contact",
             )
-            self.entity = "order"
 
     def write(self, batch: list[Planned]) -> None:
         self._create_customers(batch)
@@ -839,7 +831,3 @@ HANDLERS: dict[str, type[Handler]] = {
     "products": ProductHandler,
     "orders": OrderHandler,
 }
-
-
-def model_for(kind: str) -> type[Model]:
-    return {"contacts": Contact, "accounts": Account, "products": Product, "orders": Order}[kind]

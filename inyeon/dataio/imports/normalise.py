@@ -7,13 +7,13 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
 from babel.numbers import get_currency_precision, list_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from inyeon.core.phones import normalise_phone
 from inyeon.customers.names import split_korean_name
 
 
@@ -60,12 +60,9 @@ _MOBILE_PREFIX: dict[str, bool] = {}
 
 def _parse_phone(raw: str) -> str:
     try:
-        number = phonenumbers.parse(raw, settings.INYEON_DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        raise Invalid(_("Not a phone number.")) from None
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid(_("Not a valid phone number for its country."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return normalise_phone(raw)
+    except ValidationError as exc:
+        raise Invalid(exc.messages[0]) from None
 
 
 def _valid_korean(national: str) -> bool:
@@ -90,7 +87,7 @@ def phone(value: str) -> str:
             return _parse_phone(raw)  # validity depends on the ending: never cached
         known = _MOBILE_PREFIX[prefix] = verdicts.pop()
     if not known:
-        raise Invalid(_("Not a valid phone number for its country."))
+        return _parse_phone(raw)  # raises, naming the rule as everywhere else
     return "+82" + national[1:]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db.models import QuerySet
 
 from inyeon.core.models import User
@@ -24,3 +26,10 @@ def import_list(*, user: User, limit: int = 20) -> list[ImportJob]:
 
 def saved_mappings(kind: str) -> QuerySet[SavedMapping]:
     return SavedMapping.objects.filter(kind=kind).order_by("name")
+
+
+def import_error_file(*, user: User, pk: int) -> tuple[ImportJob, Path | None]:
+    """An import the user may see and its file of bad rows (None when there is none)."""
+    job = import_get(user=user, pk=pk)
+    path = Path(job.error_file_path) if job.error_file_path else None
+    return job, path if path is not None and path.is_file() else None

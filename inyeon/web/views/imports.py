@@ -176,11 +176,14 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
     """The bad rows of an import as CSV (every cell neutralised)."""
-    job = _job(request, pk)
-    if not job.error_file_path or not Path(job.error_file_path).is_file():
+    try:
+        job, path = selectors.import_error_file(user=current_user(request), pk=pk)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+    if path is None:
         raise Http404
     return FileResponse(
-        Path(job.error_file_path).open("rb"),
+        path.open("rb"),
         as_attachment=True,
         filename=f"import-{job.pk}-errors.csv",
         content_type="text/csv; charset=utf-8",
