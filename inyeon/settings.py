@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "inyeon.customers",
     "inyeon.analytics",
     "inyeon.dataio",
+    "inyeon.sales",
     "inyeon.web",
 ]
 

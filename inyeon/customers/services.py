@@ -91,12 +91,12 @@ ACCOUNT_AUDIT_FIELDS = (
 )
 
 
-def _require_writer(actor: User) -> None:
+def require_writer(actor: User) -> None:
     if not can_write(actor):
         raise PermissionDenied(_("Your role may not change customer records."))
 
 
-def _resolve_owner(data: Mapping[str, Any], actor: User, errors: Errors) -> User | None:
+def resolve_owner(data: Mapping[str, Any], actor: User, errors: Errors) -> User | None:
     """The owner the client asked for, if `actor` may assign it; never trusted blindly."""
     if "owner_id" not in data or data["owner_id"] in (None, ""):
         return None
@@ -109,7 +109,9 @@ def _resolve_owner(data: Mapping[str, Any], actor: User, errors: Errors) -> User
     return owner
 
 
-def _visible_pk(model: type[Any], record_type: str, pk: Any, actor: User, field: str, errors: Errors) -> Any:
+def visible_record(
+    model: type[Any], record_type: str, pk: Any, actor: User, field: str, errors: Errors
+) -> Any:
     from inyeon.core.visibility import visible
 
     if pk in (None, ""):
@@ -202,13 +204,15 @@ def _clean_contact(
     if birth != "":
         fields["birth_date"] = birth
     if "account_id" in data:
-        fields["account"] = _visible_pk(Account, "account", data["account_id"], actor, "account_id", errors)
+        fields["account"] = visible_record(
+            Account, "account", data["account_id"], actor, "account_id", errors
+        )
     if "referred_by_id" in data:
-        referrer = _visible_pk(Contact, "contact", data["referred_by_id"], actor, "referred_by_id", errors)
+        referrer = visible_record(Contact, "contact", data["referred_by_id"], actor, "referred_by_id", errors)
         if referrer is not None and instance is not None and referrer.pk == instance.pk:
             errors.add("referred_by_id", _("A contact cannot refer themselves."))
         fields["referred_by"] = referrer
-    owner = _resolve_owner(data, actor, errors)
+    owner = resolve_owner(data, actor, errors)
     if owner is not None:
         fields["owner"] = owner
         fields["team"] = owner.team
@@ -275,7 +279,7 @@ def _write_channels(contact: Contact, related: Mapping[str, Any]) -> None:
 
 
 def contact_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Contact:
-    _require_writer(actor)
+    require_writer(actor)
     fields, related, errors = _clean_contact(data, actor, creating=True)
     errors.raise_if_any()
     fields.setdefault("owner", actor)
@@ -300,7 +304,7 @@ def contact_create(*, data: Mapping[str, Any], actor: User, ip: str | None = Non
     return contact
 
 
-def _check_version(instance: Any, expected_version: int | None) -> None:
+def check_version(instance: Any, expected_version: int | None) -> None:
     if expected_version is not None and instance.version != expected_version:
         raise ConflictError(instance.version)
 
@@ -314,12 +318,12 @@ def contact_update(
     ip: str | None = None,
 ) -> Contact:
     """Change the fields present in `data`; refuse a stale `expected_version` with ConflictError."""
-    _require_writer(actor)
+    require_writer(actor)
     fields, related, errors = _clean_contact(data, actor, creating=False, instance=contact)
     errors.raise_if_any()
     with transaction.atomic():
         locked = Contact.objects.select_for_update().get(pk=contact.pk)
-        _check_version(locked, expected_version)
+        check_version(locked, expected_version)
         before = snapshot(locked, CONTACT_AUDIT_FIELDS)
         before_related = {
             "emails": list(locked.emails.values_list("email", flat=True)),
@@ -352,7 +356,7 @@ def contact_update(
 
 
 def contact_delete(*, contact: Contact, actor: User, ip: str | None = None) -> None:
-    _require_writer(actor)
+    require_writer(actor)
     if contact.orders.exists():
         raise ValidationError({"__all__": [_("A contact with orders cannot be deleted.")]})
     with transaction.atomic():
@@ -393,7 +397,7 @@ def _clean_account(data: Mapping[str, Any], actor: User, *, creating: bool) -> t
         fields["phone"] = clean_phone(str(data["phone"]), "phone", errors)
     elif "phone" in data:
         fields["phone"] = ""
-    owner = _resolve_owner(data, actor, errors)
+    owner = resolve_owner(data, actor, errors)
     if owner is not None:
         fields["owner"], fields["team"] = owner, owner.team
     if "name" in fields:
@@ -403,7 +407,7 @@ def _clean_account(data: Mapping[str, Any], actor: User, *, creating: bool) -> t
 
 
 def account_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Account:
-    _require_writer(actor)
+    require_writer(actor)
     fields, errors = _clean_account(data, actor, creating=True)
     errors.raise_if_any()
     fields.setdefault("owner", actor)
@@ -433,12 +437,12 @@ def account_update(
     expected_version: int | None = None,
     ip: str | None = None,
 ) -> Account:
-    _require_writer(actor)
+    require_writer(actor)
     fields, errors = _clean_account(data, actor, creating=False)
     errors.raise_if_any()
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk)
-        _check_version(locked, expected_version)
+        check_version(locked, expected_version)
         before = snapshot(locked, ACCOUNT_AUDIT_FIELDS)
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -457,7 +461,7 @@ def account_update(
 
 
 def account_delete(*, account: Account, actor: User, ip: str | None = None) -> None:
-    _require_writer(actor)
+    require_writer(actor)
     if account.orders.exists():
         raise ValidationError({"__all__": [_("An account with orders cannot be deleted.")]})
     with transaction.atomic():
@@ -493,7 +497,7 @@ def consent_record(
     source = clean_text({"source": source}, "source", errors, max_length=100, required=True) or ""
     errors.raise_if_any()
     if actor is not None:
-        _require_writer(actor)
+        require_writer(actor)
     with transaction.atomic():
         record = ConsentRecord.objects.create(
             contact=contact,
@@ -522,7 +526,7 @@ def consent_record(
 
 
 def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Activity:
-    _require_writer(actor)
+    require_writer(actor)
     errors = Errors()
     kind = (
         clean_choice({"kind": data.get("kind")}, "kind", errors, ActivityKind.values, allow_blank=False) or ""
@@ -531,8 +535,8 @@ def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
         clean_text({"subject": data.get("subject")}, "subject", errors, max_length=200, required=True) or ""
     )
     body = clean_text(data, "body", errors, max_length=20000) or ""
-    contact = _visible_pk(Contact, "contact", data.get("contact_id"), actor, "contact_id", errors)
-    account = _visible_pk(Account, "account", data.get("account_id"), actor, "account_id", errors)
+    contact = visible_record(Contact, "contact", data.get("contact_id"), actor, "contact_id", errors)
+    account = visible_record(Account, "account", data.get("account_id"), actor, "account_id", errors)
     if (
         contact is None
         and account is None
@@ -571,7 +575,7 @@ def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
 
 
 def activity_complete(*, activity: Activity, actor: User, ip: str | None = None) -> Activity:
-    _require_writer(actor)
+    require_writer(actor)
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         if locked.done_at is None:
@@ -607,7 +611,7 @@ def _clean_datetime(data: Mapping[str, Any], field: str, errors: Errors) -> dt.d
 
 
 def product_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Product:
-    _require_writer(actor)
+    require_writer(actor)
     errors = Errors()
     code = clean_text({"code": data.get("code")}, "code", errors, max_length=40, required=True) or ""
     if code and Product.objects.filter(code=code).exists():
@@ -642,10 +646,10 @@ def product_create(*, data: Mapping[str, Any], actor: User, ip: str | None = Non
 
 def order_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Order:
     """An order with lines ({product_id, quantity, unit_price}) or a plain total amount."""
-    _require_writer(actor)
+    require_writer(actor)
     errors = Errors()
-    contact = _visible_pk(Contact, "contact", data.get("contact_id"), actor, "contact_id", errors)
-    account = _visible_pk(Account, "account", data.get("account_id"), actor, "account_id", errors)
+    contact = visible_record(Contact, "contact", data.get("contact_id"), actor, "contact_id", errors)
+    account = visible_record(Account, "account", data.get("account_id"), actor, "account_id", errors)
     if contact is None and account is None and not errors.by_field:
         errors.add("contact_id", _("An order belongs to a contact or an account."))
     ordered_at = _clean_datetime(data, "ordered_at", errors) or timezone.now()
@@ -726,7 +730,7 @@ def order_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None)
 
 
 def record_share(*, record_type: str, record_id: int, user: User, actor: User) -> RecordShare:
-    _require_writer(actor)
+    require_writer(actor)
     with transaction.atomic():
         share, created = RecordShare.objects.get_or_create(
             record_type=record_type, record_id=record_id, user=user, defaults={"shared_by": actor}
