@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "inyeon.analytics",
     "inyeon.dataio",
     "inyeon.web",
+    "inyeon.activities",
+    "inyeon.documents",
 ]
 
 MIDDLEWARE = [
