@@ -548,7 +548,8 @@ def _clean_schedule(
         if minutes is not None and minutes > MAX_REMINDER_MINUTES:
             errors.add(
                 "remind_before_minutes",
-                _("A reminder can be at most %(n)d minutes (four weeks) before.") % {"n": MAX_REMINDER_MINUTES},
+                _("A reminder can be at most %(n)d minutes (four weeks) before.")
+                % {"n": MAX_REMINDER_MINUTES},
             )
         out["remind_before_minutes"] = minutes
     duration = clean_int(data, "duration_minutes", errors, minimum=1) if "duration_minutes" in data else None
@@ -634,8 +635,11 @@ def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
                 "kind": [None, kind],
                 "subject": [None, subject],
                 "contact": [None, contact.pk if contact else None],
-                **{name: [None, value] for name, value in snapshot(activity, ACTIVITY_SCHEDULE_FIELDS).items()
-                   if value not in (None, "")},
+                **{
+                    name: [None, value]
+                    for name, value in snapshot(activity, ACTIVITY_SCHEDULE_FIELDS).items()
+                    if value not in (None, "")
+                },
             },
         )
     return activity
