@@ -11,6 +11,7 @@ from inyeon.api import (
     analytics,
     consents,
     contacts,
+    documents,
     duplicates,
     exports,
     handlers,
@@ -48,6 +49,7 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/documents", documents.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [
