@@ -541,6 +541,10 @@ def _clean_schedule(
     for name in ("starts_at", "ends_at", "due_at"):
         if name in data:
             out[name] = _clean_datetime(data, name, errors)
+    moved_alone = "starts_at" in data and "ends_at" not in data and "duration_minutes" not in data
+    if current is not None and moved_alone and current.starts_at and current.ends_at and out["starts_at"]:
+        # Moving a meeting keeps its length.
+        out["ends_at"] = out["starts_at"] + (current.ends_at - current.starts_at)
     if "location" in data:
         out["location"] = clean_text(data, "location", errors, max_length=200) or ""
     if "remind_before_minutes" in data:
