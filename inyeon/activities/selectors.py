@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inyeon.activities.models import CalendarFeedToken, Notification
 from inyeon.core.models import User
-from inyeon.core.visibility import assignable_users, scope_of
+from inyeon.core.visibility import calendar_users
 from inyeon.customers.models import Activity
 from inyeon.customers.selectors import activities_visible
 
@@ -23,9 +23,7 @@ FEED_MAX_ITEMS = 2000
 
 def calendar_owners(user: User) -> QuerySet[User]:
     """Whose calendars `user` may open: their own, and a manager's (or admin's) team members'."""
-    if scope_of(user) is None:
-        return User.objects.none()
-    return assignable_users(user).order_by("username")
+    return calendar_users(user).order_by("username")
 
 
 def calendar_activities(

@@ -53,7 +53,9 @@ def test_a_reminder_is_sent_once_and_not_before_its_time(
 def test_a_rescheduled_activity_is_reminded_again_a_done_task_not_at_all(people: Personas, contact) -> None:  # type: ignore[no-untyped-def]
     activity = meeting(people.alice, contact, hours=2, remind_before_minutes=15)
     reminders_send_due(now=activity.remind_at)
-    moved = activity_reschedule(activity=activity, data={"starts_at": in_hours(30).isoformat()}, actor=people.alice)
+    moved = activity_reschedule(
+        activity=activity, data={"starts_at": in_hours(30).isoformat()}, actor=people.alice
+    )
     assert reminders_send_due(now=moved.remind_at - dt.timedelta(minutes=1)) == 0
     assert reminders_send_due(now=moved.remind_at) == 1
     assert Notification.objects.filter(activity=activity).count() == 2
@@ -69,7 +71,7 @@ def test_the_header_shows_the_count_and_the_list_marks_read(people: Personas, co
     reminders_send_due(now=activity.remind_at)
     client = login(people.alice)
     home = client.get("/").content.decode()
-    assert 'data-unread>1</span>' in home
+    assert "data-unread>1</span>" in home
     page = client.get("/notifications/").content.decode()
     assert "제품 시연" in page
     note = Notification.objects.get()

@@ -53,7 +53,12 @@ def test_bad_schedules_are_refused_naming_each_field(people: Personas) -> None:
     assert _fields(caught) == {"ends_at", "remind_before_minutes"}
     with pytest.raises(ValidationError) as caught:
         activity_create(
-            data={"kind": "note", "subject": "x", "contact_id": contact.pk, "starts_at": in_hours(1).isoformat()},
+            data={
+                "kind": "note",
+                "subject": "x",
+                "contact_id": contact.pk,
+                "starts_at": in_hours(1).isoformat(),
+            },
             actor=people.alice,
         )
     assert _fields(caught) == {"starts_at"}
@@ -97,4 +102,6 @@ def test_rescheduling_rearms_the_reminder_and_checks_the_version(people: Persona
         activity_reschedule(
             activity=moved, data={"location": "회의실"}, actor=people.alice, expected_version=activity.version
         )
-    assert AuditLog.objects.filter(entity="activity", entity_id=str(activity.pk), action="update").count() == 1
+    assert (
+        AuditLog.objects.filter(entity="activity", entity_id=str(activity.pk), action="update").count() == 1
+    )
