@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from inyeon.customers.services import activity_create
@@ -16,7 +18,7 @@ def _at(day: dt.date, hour: int) -> str:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))).isoformat()
 
 
-def _month(client, day: dt.date, **params: object) -> str:  # type: ignore[no-untyped-def]
+def _month(client: Client, day: dt.date, **params: Any) -> str:
     response = client.get("/calendar/", {"date": day.isoformat(), **params})
     assert response.status_code == 200
     return response.content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from inyeon.activities.models import Notification
 from inyeon.activities.schedule import enqueue_due_reminders
 from inyeon.activities.services import reminders_send_due
+from inyeon.customers.models import Contact
 from inyeon.customers.services import activity_complete, activity_reschedule
 from tests.calendar.helpers import in_hours, meeting, task
 from tests.conftest import Personas, login
@@ -19,7 +21,7 @@ from tests.factories import ContactFactory
 
 
 @pytest.fixture
-def contact(people: Personas):  # type: ignore[no-untyped-def]
+def contact(people: Personas) -> Contact:
     people.alice.email = "alice@example.kr"
     people.alice.language = "ko"
     people.alice.save()
@@ -28,8 +30,8 @@ def contact(people: Personas):  # type: ignore[no-untyped-def]
 
 def test_a_reminder_is_sent_once_and_not_before_its_time(
     people: Personas,
-    contact,  # type: ignore[no-untyped-def]
-    django_capture_on_commit_callbacks,
+    contact: Contact,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     activity = meeting(people.alice, contact, hours=2, remind_before_minutes=60)
     assert activity.remind_at is not None
@@ -50,7 +52,9 @@ def test_a_reminder_is_sent_once_and_not_before_its_time(
     assert contact.primary_phone not in message.body and contact.primary_email not in message.body
 
 
-def test_a_rescheduled_activity_is_reminded_again_a_done_task_not_at_all(people: Personas, contact) -> None:  # type: ignore[no-untyped-def]
+def test_a_moved_activity_is_reminded_again_a_done_task_not_at_all(
+    people: Personas, contact: Contact
+) -> None:
     activity = meeting(people.alice, contact, hours=2, remind_before_minutes=15)
     reminders_send_due(now=activity.remind_at)
     moved = activity_reschedule(
@@ -66,7 +70,7 @@ def test_a_rescheduled_activity_is_reminded_again_a_done_task_not_at_all(people:
     assert todo.reminded_at is not None  # settled: never looked at again
 
 
-def test_the_header_shows_the_count_and_the_list_marks_read(people: Personas, contact) -> None:  # type: ignore[no-untyped-def]
+def test_the_header_shows_the_count_and_the_list_marks_read(people: Personas, contact: Contact) -> None:
     activity = meeting(people.alice, contact, hours=2, remind_before_minutes=60)
     reminders_send_due(now=activity.remind_at)
     client = login(people.alice)
@@ -86,7 +90,7 @@ def test_the_header_shows_the_count_and_the_list_marks_read(people: Personas, co
     assert "제품 시연" not in login(people.bob).get("/notifications/").content.decode()
 
 
-def test_the_scheduler_queues_the_job_only_when_a_reminder_is_due(people: Personas, contact) -> None:  # type: ignore[no-untyped-def]
+def test_the_scheduler_queues_the_job_only_when_a_reminder_is_due(people: Personas, contact: Contact) -> None:
     activity = meeting(people.alice, contact, hours=2, remind_before_minutes=15)
     assert enqueue_due_reminders(now=activity.remind_at - dt.timedelta(minutes=1)) is False
     from django_tasks_db.models import DBTaskResult
@@ -96,7 +100,7 @@ def test_the_scheduler_queues_the_job_only_when_a_reminder_is_due(people: Person
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connections when it finishes
-def test_the_worker_sends_due_reminders_queued_by_the_scheduler(people: Personas, contact) -> None:  # type: ignore[no-untyped-def]
+def test_the_worker_sends_due_reminders_queued_by_the_scheduler(people: Personas, contact: Contact) -> None:
     activity = meeting(people.alice, contact, hours=2, remind_before_minutes=15)
     activity.remind_at = in_hours(-0.1)  # as if the time had come
     activity.save(update_fields=["remind_at"])
