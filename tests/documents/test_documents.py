@@ -178,5 +178,5 @@ def test_a_refused_upload_on_the_page_names_the_field(people: Personas) -> None:
         {"record_type": "contact", "record_id": contact.pk, "file": upload("x.svg", b"<svg></svg>")},
         follow=True,
     )
-    assert "파일" in response.content.decode()
+    assert "파일: 이 종류의 파일은 올릴 수 없습니다" in response.content.decode()
     assert not Document.objects.exists()
