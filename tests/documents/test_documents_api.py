@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from inyeon.core.models import AuditLog
 from inyeon.documents.models import Document
 from tests.api.helpers import PROBLEM, body, error_fields
@@ -67,3 +69,19 @@ def test_read_only_users_cannot_upload(people: Personas) -> None:
     contact = ContactFactory(owner=people.bob)
     response = _upload(api_client(people.rita), contact.pk)
     assert response.status_code == 403
+
+
+def test_the_list_pages_with_a_cursor_in_a_fixed_number_of_queries(
+    people: Personas, django_assert_max_num_queries: Any
+) -> None:
+    contact = ContactFactory(owner=people.alice)
+    client = api_client(people.alice)
+    for n in range(5):
+        assert _upload(client, contact.pk, f"f{n}.pdf").status_code == 201
+    params = {"record_type": "contact", "record_id": contact.pk, "limit": 2}
+    with django_assert_max_num_queries(6):
+        first = body(client.get("/api/v1/documents", params))
+    second = body(client.get("/api/v1/documents", {**params, "cursor": first["next_cursor"]}))
+    third = body(client.get("/api/v1/documents", {**params, "cursor": second["next_cursor"]}))
+    names = [d["file_name"] for d in first["items"] + second["items"] + third["items"]]
+    assert names == ["f4.pdf", "f3.pdf", "f2.pdf", "f1.pdf", "f0.pdf"] and third["next_cursor"] is None
