@@ -17,6 +17,7 @@ from inyeon.api import (
     handlers,
     imports,
     me,
+    notifications,
     orders,
     products,
 )
@@ -50,6 +51,7 @@ api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
 api.add_router("/documents", documents.router)
+api.add_router("/notifications", notifications.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -16,7 +16,7 @@ from inyeon.activities.services import reminders_send_due
 from inyeon.customers.models import Contact
 from inyeon.customers.services import activity_complete, activity_reschedule
 from tests.calendar.helpers import in_hours, meeting, task
-from tests.conftest import Personas, login
+from tests.conftest import Personas, api_client, login
 from tests.factories import ContactFactory
 
 
@@ -112,3 +112,16 @@ def test_the_worker_sends_due_reminders_queued_by_the_scheduler(people: Personas
     call_command("scheduler", "--once", stdout=io.StringIO())
     call_command("db_worker", "--batch", "--interval", "0", stdout=io.StringIO(), stderr=io.StringIO())
     assert len(mail.outbox) == 1
+
+
+def test_the_api_lists_own_notifications_and_marks_them_read(people: Personas, contact: Contact) -> None:
+    activity = meeting(people.alice, contact, hours=2, remind_before_minutes=15)
+    reminders_send_due(now=activity.remind_at)
+    listed = api_client(people.alice).get("/api/v1/notifications").json()
+    assert listed["unread"] == 1 and listed["items"][0]["activity_id"] == activity.pk
+    note_id = listed["items"][0]["id"]
+    assert api_client(people.bob).get("/api/v1/notifications").json() == {"items": [], "unread": 0}
+    assert api_client(people.bob).post(f"/api/v1/notifications/{note_id}/read").status_code == 404
+    read = api_client(people.alice).post(f"/api/v1/notifications/{note_id}/read").json()
+    assert read["read_at"] is not None
+    assert api_client(people.alice).get("/api/v1/notifications").json()["unread"] == 0
