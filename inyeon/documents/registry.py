@@ -2,7 +2,7 @@
 
 A new app makes its records attachable from its `AppConfig.ready()`:
 
-    register("opportunity", label=_("opportunity"), get_visible=selectors.opportunity_get)
+    register("opportunity", label=_("opportunity"), get_visible=selectors.opportunity_get, model=Opportunity)
 
 `get_visible(user=..., pk=...)` must return the record if `user` may see it and raise the model's
 `DoesNotExist` otherwise, as every `<entity>_get` selector does.
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -26,13 +27,21 @@ class AttachableType:
     record_type: str
     label: str | Promise
     get_visible: Callable[..., Any]
+    # The record's model, so documents of deleted records can be found (`documents_purge_orphans`).
+    model: type[models.Model] | None = None
 
 
 _TYPES: dict[str, AttachableType] = {}
 
 
-def register(record_type: str, *, label: str | Promise, get_visible: Callable[..., Any]) -> None:
-    _TYPES[record_type] = AttachableType(record_type, label, get_visible)
+def register(
+    record_type: str,
+    *,
+    label: str | Promise,
+    get_visible: Callable[..., Any],
+    model: type[models.Model] | None = None,
+) -> None:
+    _TYPES[record_type] = AttachableType(record_type, label, get_visible, model)
 
 
 def attachable_types() -> dict[str, AttachableType]:
@@ -52,8 +61,9 @@ def visible_record(user: User, record_type: str, record_id: int) -> Any | None:
 
 def register_customer_types() -> None:
     from inyeon.customers import selectors
+    from inyeon.customers.models import Account, Activity, Contact, Order
 
-    register("contact", label=_("contact"), get_visible=selectors.contact_get)
-    register("account", label=_("account"), get_visible=selectors.account_get)
-    register("order", label=_("order"), get_visible=selectors.order_get)
-    register("activity", label=_("activity"), get_visible=selectors.activity_get)
+    register("contact", label=_("contact"), get_visible=selectors.contact_get, model=Contact)
+    register("account", label=_("account"), get_visible=selectors.account_get, model=Account)
+    register("order", label=_("order"), get_visible=selectors.order_get, model=Order)
+    register("activity", label=_("activity"), get_visible=selectors.activity_get, model=Activity)

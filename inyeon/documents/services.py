@@ -16,7 +16,7 @@ from inyeon.core.audit import audit
 from inyeon.core.models import User
 from inyeon.core.visibility import can_write
 from inyeon.documents.models import Document
-from inyeon.documents.registry import visible_record
+from inyeon.documents.registry import attachable_types, visible_record
 from inyeon.documents.sniff import KNOWN_TYPES, SNIFF_BYTES, extension_matches, sniff
 from inyeon.documents.storage import document_storage, new_stored_name
 
@@ -157,3 +157,36 @@ def document_response(document: Document) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def documents_purge_orphans() -> int:
+    """Delete the documents whose record no longer exists (a deleted contact, its activities, ...).
+
+    Records are deleted by their own apps, which know nothing of documents; this sweep (run by
+    `inyeon purge_documents`, e.g. nightly) removes what they left, audited as the system.
+    """
+    purged = 0
+    for kind in attachable_types().values():
+        if kind.model is None:
+            continue
+        orphans = Document.objects.filter(record_type=kind.record_type).exclude(
+            record_id__in=kind.model._default_manager.values("pk")
+        )
+        for document in orphans.iterator():
+            stored_name = document.stored_name
+            with transaction.atomic():
+                audit(
+                    actor=None,
+                    action="delete",
+                    entity="document",
+                    entity_id=document.pk,
+                    changes={
+                        "record": [f"{document.record_type}#{document.record_id}", None],
+                        "file_name": [document.file_name, None],
+                        "reason": [None, "record deleted"],
+                    },
+                )
+                document.delete()
+                transaction.on_commit(lambda name=stored_name: document_storage().delete(name))  # type: ignore[misc]
+            purged += 1
+    return purged

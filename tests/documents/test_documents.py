@@ -180,3 +180,35 @@ def test_a_refused_upload_on_the_page_names_the_field(people: Personas) -> None:
     )
     assert "파일: 이 종류의 파일은 올릴 수 없습니다" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_documents_of_deleted_records_are_purged_with_their_files(
+    people: Personas, document_root: Path, django_capture_on_commit_callbacks: object
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from inyeon.customers.services import contact_delete
+
+    gone = ContactFactory(owner=people.alice)
+    kept = ContactFactory(owner=people.alice)
+    doomed = document_upload(
+        record_type="contact", record_id=gone.pk, upload=upload("a.pdf", PDF), actor=people.alice
+    )
+    survivor = document_upload(
+        record_type="contact", record_id=kept.pk, upload=upload("b.pdf", PDF), actor=people.alice
+    )
+    contact_delete(contact=gone, actor=people.alice)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        call_command("purge_documents", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert list(Document.objects.all()) == [survivor]
+    assert (
+        not (document_root / doomed.stored_name).exists() and (document_root / survivor.stored_name).exists()
+    )
+    assert AuditLog.objects.get(entity="document", action="delete").changes["reason"] == [
+        None,
+        "record deleted",
+    ]
