@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "inyeon.dataio",
     "inyeon.sales",
     "inyeon.web",
+    "inyeon.activities",
+    "inyeon.documents",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
+# Documents attached to customer records (docs/documents.md): the largest upload in megabytes and
+# the allowed types (checked against the file's content, not only its name).
+INYEON_DOCUMENT_MAX_BYTES = env_int("INYEON_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+INYEON_DOCUMENT_TYPES = env_list(
+    "INYEON_DOCUMENT_TYPES",
+    ["pdf", "png", "jpg", "gif", "webp", "heic", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"],
+)
+INYEON_DOCUMENT_ROOT = Path(env_str("INYEON_DOCUMENT_ROOT", str(MEDIA_ROOT / "documents")))
 
 EMAIL_BACKEND = env_str(
     "INYEON_EMAIL_BACKEND",

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from inyeon.api.common import actor, cursor_param, fields, limit_param, page_body, set_location
-from inyeon.api.schemas.commerce import ActivityIn, ActivityOut, ActivityPage
+from inyeon.api.concurrency import expected_version, precondition, set_etag
+from inyeon.api.schemas.commerce import ActivityIn, ActivityOut, ActivityPage, ActivityPatch
 from inyeon.api.schemas.problems import problems
 from inyeon.core.audit import client_ip
 from inyeon.customers import selectors, services
@@ -28,6 +29,12 @@ ACTIVITY_FIELDS = (
     "due_at",
     "done_at",
     "owner_id",
+    "starts_at",
+    "ends_at",
+    "location",
+    "remind_before_minutes",
+    "remind_at",
+    "reminded_at",
 )
 
 
@@ -66,8 +73,38 @@ def create_activity(request: HttpRequest, payload: ActivityIn, response: HttpRes
 
 
 @router.get("/{activity_id}", response={200: ActivityOut, **problems(404)}, summary="One activity")
-def get_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    return activity_body(selectors.activity_get(user=actor(request), pk=activity_id))
+def get_activity(request: HttpRequest, activity_id: int, response: HttpResponse) -> dict[str, Any]:
+    activity = selectors.activity_get(user=actor(request), pk=activity_id)
+    set_etag(response, activity.version)
+    return activity_body(activity)
+
+
+@router.patch(
+    "/{activity_id}",
+    response={200: ActivityOut, **problems(403, 404, 409, 412, 422)},
+    summary="Reschedule or edit an activity (If-Match or version)",
+)
+def update_activity(
+    request: HttpRequest, activity_id: int, payload: ActivityPatch, response: HttpResponse
+) -> dict[str, Any]:
+    """Subject, details, start/end (or duration), location, due time, reminder; only fields sent change.
+
+    Moving the start or due time, or changing the reminder, re-arms a reminder already sent.
+    """
+    user = actor(request)
+    activity = selectors.activity_get(user=user, pk=activity_id)
+    data = payload.model_dump(exclude_unset=True)
+    body_version = data.pop("version", None)
+    with precondition(request, body_version):
+        activity = services.activity_reschedule(
+            activity=activity,
+            data=data,
+            actor=user,
+            expected_version=expected_version(request, body_version, activity.version),
+            ip=client_ip(request),
+        )
+    set_etag(response, activity.version)
+    return activity_body(activity)
 
 
 @router.post(

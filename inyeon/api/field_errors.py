@@ -16,8 +16,10 @@ LOCATION_ROOTS = {"body", "query", "path", "header", "cookie", "form", "file", "
 
 def field_path(loc: Iterable[Any]) -> str:
     out = ""
-    for part in loc:
-        if not out and part in LOCATION_ROOTS:
+    parts = list(loc)
+    for index, part in enumerate(parts):
+        # Leading parts name where the value came from; the last is the field (it may be `file`).
+        if not out and part in LOCATION_ROOTS and index < len(parts) - 1:
             continue
         if isinstance(part, int):
             out += f"[{part}]"

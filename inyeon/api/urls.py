@@ -11,11 +11,13 @@ from inyeon.api import (
     analytics,
     consents,
     contacts,
+    documents,
     duplicates,
     exports,
     handlers,
     imports,
     me,
+    notifications,
     orders,
     products,
 )
@@ -48,6 +50,8 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/documents", documents.router)
+api.add_router("/notifications", notifications.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -111,3 +111,19 @@ def can_import(user: User | None) -> bool:
 def can_merge(user: User | None) -> bool:
     """Merging deletes one of two records: admins, and managers within the records they see."""
     return bool(can_write(user) and user is not None and (is_admin(user) or user.role == "manager"))
+
+
+def calendar_users(user: User) -> models.QuerySet[User]:
+    """Whose personal calendars `user` may open: their own; a manager's team tree; an admin's all.
+
+    Roles that see every record for their work (marketers, analysts, agents) still do not browse
+    the reps' diaries; what any calendar shows is then narrowed by `visible()` as everything is.
+    """
+    active = User.objects.filter(is_active=True)
+    if scope_of(user) is None:
+        return active.none()
+    if is_admin(user):
+        return active
+    if user.role == "manager":
+        return active.filter(Q(team_id__in=team_subtree_ids(user.team_id)) | Q(pk=user.pk))
+    return active.filter(pk=user.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -335,6 +336,16 @@ class Activity(OwnedRecord):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Meetings and calls are scheduled from `starts_at` to `ends_at`; tasks by `due_at`.
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, default="")
+    # A reminder `remind_before_minutes` before the start (or the due time); `remind_at` is that
+    # moment, kept so the reminder job finds due reminders by an index, and `reminded_at` marks the
+    # reminder sent (once; moving the activity clears it).
+    remind_before_minutes = models.PositiveIntegerField(_("reminder"), null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("activity")
@@ -346,7 +357,20 @@ class Activity(OwnedRecord):
             models.Index(fields=["occurred_at", "id"]),
             models.Index(fields=["owner", "occurred_at", "id"]),
             models.Index(fields=["team", "occurred_at", "id"]),
+            models.Index(fields=["owner", "starts_at"], name="activity_owner_starts"),
+            models.Index(
+                fields=["remind_at"],
+                name="activity_reminder_due",
+                condition=models.Q(remind_at__isnull=False, reminded_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def calendar_at(self) -> dt.datetime | None:
+        """Where the activity sits on a calendar: a task at its due time, others at their start."""
+        if self.kind == "task":
+            return self.due_at
+        return self.starts_at

@@ -525,6 +525,79 @@ def consent_record(
     return record
 
 
+SCHEDULED_KINDS = (ActivityKind.MEETING, ActivityKind.CALL)
+# Four weeks: a longer lead time is a separate task, not a reminder.
+MAX_REMINDER_MINUTES = 60 * 24 * 28
+ACTIVITY_SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "due_at", "remind_before_minutes")
+
+
+def _clean_schedule(
+    data: Mapping[str, Any], kind: str, errors: Errors, current: Activity | None = None
+) -> dict[str, Any]:
+    """Start, end (or duration), location, due time and reminder; each rule names its field.
+
+    Keys absent from `data` keep the current values (`current`), so a PATCH may send only one.
+    """
+    out: dict[str, Any] = {
+        name: getattr(current, name) if current is not None else ("" if name == "location" else None)
+        for name in ACTIVITY_SCHEDULE_FIELDS
+    }
+    for name in ("starts_at", "ends_at", "due_at"):
+        if name in data:
+            out[name] = _clean_datetime(data, name, errors)
+    moved_alone = "starts_at" in data and "ends_at" not in data and "duration_minutes" not in data
+    if current is not None and moved_alone and current.starts_at and current.ends_at and out["starts_at"]:
+        # Moving a meeting keeps its length.
+        out["ends_at"] = out["starts_at"] + (current.ends_at - current.starts_at)
+    if "location" in data:
+        out["location"] = clean_text(data, "location", errors, max_length=200) or ""
+    if "remind_before_minutes" in data:
+        minutes = clean_int(data, "remind_before_minutes", errors, minimum=0)
+        if minutes is not None and minutes > MAX_REMINDER_MINUTES:
+            errors.add(
+                "remind_before_minutes",
+                _("A reminder can be at most %(n)d minutes (four weeks) before.")
+                % {"n": MAX_REMINDER_MINUTES},
+            )
+        out["remind_before_minutes"] = minutes
+    duration = clean_int(data, "duration_minutes", errors, minimum=1) if "duration_minutes" in data else None
+    scheduled = kind in SCHEDULED_KINDS
+    if not scheduled:
+        for name in ("starts_at", "ends_at", "duration_minutes"):
+            if data.get(name) not in (None, ""):
+                errors.add(name, _("Only meetings and calls have a start and an end."))
+        out["starts_at"] = out["ends_at"] = None
+    if duration is not None and out["starts_at"] is not None:
+        if data.get("ends_at") not in (None, ""):
+            errors.add("duration_minutes", _("Give an end time or a duration, not both."))
+        else:
+            out["ends_at"] = out["starts_at"] + dt.timedelta(minutes=duration)
+    if out["ends_at"] is not None and out["starts_at"] is None and scheduled:
+        errors.add("starts_at", _("An activity with an end needs a start."))
+    if out["ends_at"] is not None and out["starts_at"] is not None and out["ends_at"] < out["starts_at"]:
+        errors.add("ends_at", _("The end must not be before the start."))
+    if out["remind_before_minutes"] is not None and _reminder_anchor(kind, out) is None:
+        errors.add(
+            "remind_before_minutes",
+            _("A reminder needs a start time (meetings and calls) or a due time (tasks)."),
+        )
+    return out
+
+
+def _reminder_anchor(kind: str, schedule: Mapping[str, Any]) -> dt.datetime | None:
+    anchor: dt.datetime | None = schedule["starts_at"] if kind in SCHEDULED_KINDS else None
+    return anchor or schedule["due_at"]
+
+
+def _remind_at(kind: str, schedule: Mapping[str, Any]) -> dt.datetime | None:
+    """When the reminder goes out; None when there is none or its activity has already begun."""
+    minutes = schedule["remind_before_minutes"]
+    anchor = _reminder_anchor(kind, schedule)
+    if minutes is None or anchor is None or anchor <= timezone.now():
+        return None
+    return anchor - dt.timedelta(minutes=minutes)
+
+
 def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Activity:
     require_writer(actor)
     errors = Errors()
@@ -544,8 +617,8 @@ def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
         and "account_id" not in errors.by_field
     ):
         errors.add("contact_id", _("An activity belongs to a contact or an account."))
-    due_at = _clean_datetime(data, "due_at", errors)
-    occurred_at = _clean_datetime(data, "occurred_at", errors) or timezone.now()
+    schedule = _clean_schedule(data, kind, errors)
+    occurred_at = _clean_datetime(data, "occurred_at", errors) or schedule["starts_at"] or timezone.now()
     errors.raise_if_any()
     with transaction.atomic():
         activity = Activity.objects.create(
@@ -555,9 +628,10 @@ def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
             contact=contact,
             account=account or (contact.account if contact else None),
             occurred_at=occurred_at,
-            due_at=due_at,
+            remind_at=_remind_at(kind, schedule),
             owner=actor,
             team=actor.team,
+            **schedule,
         )
         audit(
             actor=actor,
@@ -569,9 +643,57 @@ def activity_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
                 "kind": [None, kind],
                 "subject": [None, subject],
                 "contact": [None, contact.pk if contact else None],
+                **{
+                    name: [None, value]
+                    for name, value in snapshot(activity, ACTIVITY_SCHEDULE_FIELDS).items()
+                    if value not in (None, "")
+                },
             },
         )
     return activity
+
+
+def activity_reschedule(
+    *,
+    activity: Activity,
+    data: Mapping[str, Any],
+    actor: User,
+    expected_version: int | None = None,
+    ip: str | None = None,
+) -> Activity:
+    """Change the subject, details, start/end, location, due time or reminder of an activity.
+
+    Moving the start, the due time or the reminder re-arms a reminder that was already sent.
+    """
+    require_writer(actor)
+    errors = Errors()
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        check_version(locked, expected_version)
+        subject = clean_text(data, "subject", errors, max_length=200, required=True)
+        body = clean_text(data, "body", errors, max_length=20000)
+        schedule = _clean_schedule(data, locked.kind, errors, current=locked)
+        errors.raise_if_any()
+        fields = ("subject", "body", *ACTIVITY_SCHEDULE_FIELDS)
+        before = snapshot(locked, fields)
+        if subject is not None:
+            locked.subject = subject
+        if body is not None:
+            locked.body = body
+        for name, value in schedule.items():
+            setattr(locked, name, value)
+        changes = diff(before, snapshot(locked, fields))
+        if not changes:
+            return locked
+        remind_at = _remind_at(locked.kind, schedule)
+        if remind_at != locked.remind_at:
+            locked.remind_at = remind_at
+            locked.reminded_at = None
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        locked.save()
+        audit(actor=actor, action="update", entity="activity", entity_id=locked.pk, ip=ip, changes=changes)
+    return locked
 
 
 def activity_complete(*, activity: Activity, actor: User, ip: str | None = None) -> Activity:

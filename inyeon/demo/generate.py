@@ -428,22 +428,49 @@ class DemoGenerator:
             if kind == "task":
                 due = now + dt.timedelta(days=rng.randint(-20, 30))
                 done = due if due < now and rng.random() < 0.7 else None
+            schedule = self._schedule(kind, occurred, now)
             out.append(
                 Activity(
                     kind=kind,
                     subject=rng.choice(vocab.ACTIVITY_SUBJECTS[kind]),
                     contact=contact,
                     account=contact.account,
-                    occurred_at=occurred,
+                    occurred_at=schedule.pop("occurred_at", occurred),
                     due_at=due,
                     done_at=done,
                     owner=contact.owner,
                     team=contact.team,
                     created_at=occurred,
                     updated_at=occurred,
+                    **schedule,
                 )
             )
         return out
+
+    @staticmethod
+    def _schedule(kind: str, occurred: dt.datetime, now: dt.datetime) -> dict[str, Any]:
+        """Start, end and place of calls and meetings; one in five is upcoming, with a reminder.
+
+        Derived from the time drawn already, so the random sequence (and the rest of the data set)
+        is the same as without it.
+        """
+        if kind not in ("call", "meeting"):
+            return {}
+        seconds = int(occurred.timestamp())
+        length = dt.timedelta(minutes=30 if kind == "call" else 60)
+        place = vocab.MEETING_PLACES[seconds % len(vocab.MEETING_PLACES)] if kind == "meeting" else ""
+        if seconds % 5:
+            return {"starts_at": occurred, "ends_at": occurred + length, "location": place}
+        day = timezone.localtime(now).replace(hour=9 + seconds % 8, minute=0, second=0, microsecond=0)
+        start = day + dt.timedelta(days=1 + seconds % 21)
+        return {
+            "occurred_at": start,
+            "starts_at": start,
+            "ends_at": start + length,
+            "location": place,
+            "remind_before_minutes": 60,
+            "remind_at": start - dt.timedelta(minutes=60),
+        }
 
 
 def demo_exists() -> bool:

@@ -371,3 +371,11 @@ ACTIVITY_SUBJECTS: dict[str, list[str]] = {
     "email": ["견적서 발송", "감사 메일", "이벤트 안내 메일", "Order confirmation"],
     "task": ["견적서 보내기", "샘플 발송", "재방문 일정 잡기", "Send renewal offer"],
 }
+MEETING_PLACES: list[str] = [
+    "고객사 본사",
+    "강남 사무실",
+    "화상 회의",
+    "판교 오피스",
+    "Seoul office",
+    "성수동 쇼룸",
+]

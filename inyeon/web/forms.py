@@ -162,6 +162,27 @@ class ActivityForm(ServiceForm):
     due_at = forms.CharField(
         label=_("due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    starts_at = forms.CharField(
+        label=_("starts"),
+        required=False,
+        help_text=_("Meetings and calls."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    ends_at = forms.CharField(
+        label=_("ends"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    location = forms.CharField(label=_("location"), required=False, max_length=200)
+    remind_before_minutes = forms.ChoiceField(
+        label=_("reminder"),
+        required=False,
+        choices=[
+            ("", _("No reminder")),
+            ("0", _("At the time")),
+            ("15", _("15 minutes before")),
+            ("60", _("1 hour before")),
+            ("1440", _("1 day before")),
+        ],
+    )
 
 
 class ScoringSettingsForm(ServiceForm):

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views import calendar as calendar_views
+from inyeon.web.views import documents as document_views
 
 app_name = "web"
 
@@ -30,3 +32,4 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
+urlpatterns += calendar_views.urlpatterns + document_views.urlpatterns

@@ -94,6 +94,25 @@ class ActivityIn(Schema):
     account_id: int | None = None
     occurred_at: str | None = None
     due_at: str | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    duration_minutes: int | None = None
+    location: str = ""
+    remind_before_minutes: int | None = None
+
+
+class ActivityPatch(Schema):
+    """Only the fields sent change; `version` is the alternative to If-Match."""
+
+    subject: str | None = None
+    body: str | None = None
+    due_at: str | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    duration_minutes: int | None = None
+    location: str | None = None
+    remind_before_minutes: int | None = None
+    version: int | None = None
 
 
 class ActivityOut(Schema):
@@ -108,6 +127,12 @@ class ActivityOut(Schema):
     due_at: dt.datetime | None
     done_at: dt.datetime | None
     owner_id: int
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    location: str = ""
+    remind_before_minutes: int | None = None
+    remind_at: dt.datetime | None = None
+    reminded_at: dt.datetime | None = None
 
 
 class ActivityPage(Schema):

@@ -19,6 +19,7 @@ from inyeon.customers import selectors, services
 from inyeon.customers.models import Account
 from inyeon.web.forms import BLANK, AccountForm
 from inyeon.web.views.common import current_user, get_or_404, owner_field
+from inyeon.web.views.documents import document_panel
 
 
 @login_required
@@ -47,6 +48,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": selectors.contacts_visible(user).filter(account=account).order_by("search_name")[:50],
             "orders": selectors.order_list(user=user, account_id=account.pk, limit=20).items,
             "timeline": selectors.account_timeline(user=user, account=account, limit=100),
+            **document_panel(user, "account", account.pk),
         },
     )
 

@@ -30,6 +30,7 @@ from inyeon.dataio.duplicates import selectors as duplicate_selectors
 from inyeon.dataio.duplicates import services as duplicate_services
 from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm, ServiceForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
+from inyeon.web.views.documents import document_panel
 from inyeon.web.views.exports import export_response
 
 
@@ -172,6 +173,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if score
             else "",
             "p_alive_sentence": p_alive_sentence(score) if score else "",
+            **document_panel(user, "contact", contact.pk),
         },
     )
 

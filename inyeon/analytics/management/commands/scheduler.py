@@ -1,4 +1,4 @@
-"""`inyeon scheduler`: queue scheduled jobs (the daily scoring run) for the task worker."""
+"""`inyeon scheduler`: queue scheduled jobs (the daily scoring run, due reminders) for the task worker."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from inyeon.activities.schedule import enqueue_due_reminders
 from inyeon.analytics.schedule import enqueue_due_runs
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             run = enqueue_due_runs()
             if run is not None:
                 self.stdout.write(f"Scheduled scoring run #{run.pk} queued.")
+            if enqueue_due_reminders():
+                self.stdout.write("Reminders due: sending queued.")
             if options["once"]:
                 return
             time.sleep(options["interval"])
