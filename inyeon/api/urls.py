@@ -17,6 +17,7 @@ from inyeon.api import (
     imports,
     me,
     orders,
+    price_lists,
     products,
 )
 from inyeon.api.auth import BearerToken, Session
@@ -48,6 +49,7 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/price-lists", price_lists.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [
