@@ -196,6 +196,20 @@ def test_configure_prices_a_valid_configuration_for_a_contact(people: Personas) 
     assert (before_the_list["unit_price"], before_the_list["source"]) == (105000, "list_price")
 
 
+def test_a_product_with_options_reads_in_a_fixed_number_of_queries(
+    people: Personas, django_assert_max_num_queries: Any
+) -> None:
+    product = ProductFactory()
+    for _g in range(3):
+        group = OptionGroupFactory(product=product)
+        rule_from = OptionFactory(group=group)
+        OptionRuleFactory(option=rule_from, target=OptionFactory(group=group), kind="excludes")
+    client = api_client(people.alice)
+    with django_assert_max_num_queries(9):
+        data = body(client.get(f"/api/v1/products/{product.pk}"))
+    assert len(data["option_groups"]) == 3 and len(data["option_rules"]) == 3
+
+
 def test_configure_refuses_a_broken_rule_as_problem_json_naming_it(people: Personas) -> None:
     product = ProductFactory()
     group = OptionGroupFactory(product=product, required=True, name_en="Colour", name_ko="색상")

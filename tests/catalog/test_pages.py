@@ -170,14 +170,13 @@ def configured(people: Personas) -> Product:
 
 
 def test_the_configurator_shows_the_broken_rule_without_javascript(
-    people: Personas, configured: Product
+    people: Personas, configured: Product, django_assert_max_num_queries: Any
 ) -> None:
     gpu = Option.objects.get(code="GPU")
-    html = (
-        english(people.alice)
-        .get(f"/products/{configured.pk}/", {"configure": "1", "option": [gpu.pk]})
-        .content.decode()
-    )
+    client = english(people.alice)
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/products/{configured.pk}/", {"configure": "1", "option": [gpu.pk]})
+    html = response.content.decode()
     assert "Choose one option in group Colour." in html and "Option GPU requires option More memory." in html
 
 

@@ -45,7 +45,10 @@ def test_a_manager_builds_options_and_a_rep_configures_the_product(page: object,
     pg.select_option("#id_group-choice", "multiple")  # type: ignore[attr-defined]
     pg.click("form:has(#id_group-name_ko) button")  # type: ignore[attr-defined]
     pg.wait_for_selector("h2:has-text('추가 구성')")  # type: ignore[attr-defined]
-    for code, name, amount in (("BAT-XL", "대용량 배터리", "49000"), ("STATION", "먼지 비움 스테이션", "129000")):
+    for code, name, amount in (
+        ("BAT-XL", "대용량 배터리", "49000"),
+        ("STATION", "먼지 비움 스테이션", "129000"),
+    ):
         pg.fill("#id_option-code", code)  # type: ignore[attr-defined]
         pg.fill("#id_option-name_ko", name)  # type: ignore[attr-defined]
         pg.fill("#id_option-price_adjustment", amount)  # type: ignore[attr-defined]
