@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 
 from inyeon.analytics.models import CustomerScore
 from inyeon.catalog import selectors, services
-from inyeon.catalog.models import OptionPrice, PriceList
+from inyeon.catalog.models import Option, OptionPrice, PriceList
 from inyeon.core.errors import ConflictError, error_dict
 from inyeon.core.models import AuditLog
+from inyeon.customers.models import Product
 from tests.catalog.factories import OptionFactory, OptionGroupFactory, PriceListFactory, PriceListItemFactory
 from tests.conftest import Personas
 from tests.factories import ContactFactory, ProductFactory
@@ -208,3 +209,19 @@ def test_an_unknown_option_is_named(people: Personas) -> None:
         selectors.price_for(product=product, currency="KRW", options=[other.pk, "NOPE"])
     message = error_dict(exc.value)["options"][0]
     assert str(other.pk) in message and "NOPE" in message
+
+
+def test_price_for_a_plain_product_reads_in_a_fixed_number_of_queries(
+    people: Personas, django_assert_max_num_queries: object
+) -> None:
+    product = ProductFactory(unit_price=1000)
+    for _g in range(3):
+        group = OptionGroupFactory(product=product, choice="multiple")
+        for _o in range(3):
+            OptionFactory(group=group, price_adjustment=10)
+    contact = ContactFactory(owner=people.alice)
+    plain = Product.objects.get(pk=product.pk)
+    codes = list(Option.objects.values_list("code", flat=True))
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        price = selectors.price_for(product=plain, currency="KRW", contact=contact, options=codes)
+    assert price.unit_price == 1000 + 9 * 10
