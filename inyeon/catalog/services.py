@@ -145,7 +145,12 @@ def _clean_product(data: Mapping[str, Any], *, instance: Product | None) -> tupl
     """The product fields present in `data` (all of them when creating), cleaned."""
     errors = Errors()
     creating = instance is None
-    given = dict(data) if not creating else {"code": "", "name_ko": "", **data}
+    # A null in a partial update means "unchanged" (none of these fields may be empty-as-null).
+    given = (
+        {k: v for k, v in data.items() if v is not None}
+        if not creating
+        else {"code": "", "name_ko": "", **data}
+    )
     fields: dict[str, Any] = {}
     for name, max_length, required in (
         ("code", 40, True),

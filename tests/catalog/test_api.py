@@ -84,6 +84,12 @@ def test_a_product_patch_uses_if_match_or_version(people: Personas) -> None:
     assert stale.status_code == 412 and stale["Content-Type"] == PROBLEM
     conflict = patch(client, url, {"unit_price": 1300, "version": 1})
     assert conflict.status_code == 409 and body(conflict)["current_version"] == 2
+    nulls = patch(client, url, {"unit_price": None, "currency": None, "name_en": "Tea"})
+    assert (body(nulls)["unit_price"], body(nulls)["currency"], body(nulls)["name_en"]) == (
+        1200,
+        "KRW",
+        "Tea",
+    )
     bad = patch(client, url, {"unit_price": -1, "currency": "nope"})
     assert error_fields(bad) == {"unit_price", "currency"}
     assert Product.objects.get().unit_price == 1200
