@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "inyeon.web",
     "inyeon.activities",
     "inyeon.documents",
+    "inyeon.catalog",
 ]
 
 MIDDLEWARE = [

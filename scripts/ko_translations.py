@@ -463,6 +463,7 @@ def _load_more() -> None:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         KO.update(module.KO)
+        KO_CONTEXT.update(getattr(module, "KO_CONTEXT", {}))
 
 
 _load_more()

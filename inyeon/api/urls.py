@@ -19,6 +19,7 @@ from inyeon.api import (
     me,
     notifications,
     orders,
+    price_lists,
     products,
 )
 from inyeon.api.auth import BearerToken, Session
@@ -52,6 +53,7 @@ api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
 api.add_router("/documents", documents.router)
 api.add_router("/notifications", notifications.router)
+api.add_router("/price-lists", price_lists.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

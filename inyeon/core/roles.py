@@ -44,3 +44,6 @@ WRITE_ROLES: frozenset[str] = frozenset(
 
 # Roles that may start a scoring run of the whole customer base.
 SCORING_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.ANALYST})
+
+# Roles that may change the product catalogue, its price lists and configurator (everyone signed in reads it).
+CATALOGUE_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.MANAGER})

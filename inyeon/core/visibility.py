@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from inyeon.core.models import RecordShare, Team, User
-from inyeon.core.roles import PII_ROLES, ROLE_SCOPE, SCORING_ROLES, WRITE_ROLES, Scope
+from inyeon.core.roles import CATALOGUE_ROLES, PII_ROLES, ROLE_SCOPE, SCORING_ROLES, WRITE_ROLES, Scope
 
 M = TypeVar("M", bound=models.Model)
 
@@ -127,3 +127,19 @@ def calendar_users(user: User) -> models.QuerySet[User]:
     if user.role == "manager":
         return active.filter(Q(team_id__in=team_subtree_ids(user.team_id)) | Q(pk=user.pk))
     return active.filter(pk=user.pk)
+
+
+def can_read_catalogue(user: User | None) -> bool:
+    """The product catalogue (products, price lists, options) is read by everybody signed in."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def catalogue_visible(user: User | None, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    return queryset if can_read_catalogue(user) else queryset.none()
+
+
+def can_edit_catalogue(user: User | None) -> bool:
+    """Admins and managers change products, their images, options and price lists."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in CATALOGUE_ROLES

@@ -241,23 +241,53 @@ class StageChange(models.Model):
 
 
 class Product(models.Model):
+    """A catalogue entry (the product encyclopedia). Its images, option groups and price lists live
+    in `inyeon.catalog`; orders point here."""
+
     code = models.CharField(_("code"), max_length=40, unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True, default="")
+    description_ko = models.TextField(_("description (Korean)"), blank=True, default="")
+    description_en = models.TextField(_("description (English)"), blank=True, default="")
+    # Ordered [{"name": ..., "value": ...}] pairs, shown as the product's specification table.
+    specs = models.JSONField(_("specifications"), default=list, blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True, default="")
     unit_price = models.BigIntegerField(_("unit price (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, default="KRW")
     active = models.BooleanField(_("active"), default=True)
+    search_name = models.CharField(max_length=200, editable=False, default="")
+    search_name_en = models.CharField(max_length=200, editable=False, default="")
+    name_initials = models.CharField(max_length=100, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+
+    SEARCH_KEY_FIELDS = ("search_name", "search_name_en", "name_initials")
 
     class Meta:
         ordering: ClassVar = ["code"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        indexes: ClassVar = [
+            # The catalogue list is ordered by code (the unique index); these serve its filters.
+            models.Index(fields=["category", "code"], name="product_category_code"),
+            models.Index(fields=["active", "code"], name="product_active_code"),
+            models.Index(fields=["search_name", "id"], name="product_search_name"),
+            models.Index(fields=["search_name_en", "id"], name="product_search_name_en"),
+            models.Index(fields=["name_initials", "id"], name="product_name_initials"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_ko}"
+
+    def refresh_search_keys(self) -> list[str]:
+        """Derive the Hangul-aware search keys from the names; returns the fields it set."""
+        from inyeon.core.hangul import chosung, search_key
+
+        self.search_name = search_key(self.name_ko)[:200]
+        self.search_name_en = search_key(self.name_en)[:200]
+        self.name_initials = chosung(self.name_ko)[:100]
+        return list(self.SEARCH_KEY_FIELDS)
 
 
 class Order(OwnedRecord):

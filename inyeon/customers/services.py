@@ -732,40 +732,6 @@ def _clean_datetime(data: Mapping[str, Any], field: str, errors: Errors) -> dt.d
     return parsed
 
 
-def product_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Product:
-    require_writer(actor)
-    errors = Errors()
-    code = clean_text({"code": data.get("code")}, "code", errors, max_length=40, required=True) or ""
-    if code and Product.objects.filter(code=code).exists():
-        errors.add("code", _("A product with this code already exists."))
-    name_ko = (
-        clean_text({"name_ko": data.get("name_ko")}, "name_ko", errors, max_length=200, required=True) or ""
-    )
-    name_en = clean_text(data, "name_en", errors, max_length=200) or ""
-    category = clean_text(data, "category", errors, max_length=100) or ""
-    price = clean_int(data, "unit_price", errors, minimum=0) or 0
-    currency = clean_currency(str(data.get("currency") or "KRW"), "currency", errors)
-    errors.raise_if_any()
-    with transaction.atomic():
-        product = Product.objects.create(
-            code=code,
-            name_ko=name_ko,
-            name_en=name_en,
-            category=category,
-            unit_price=price,
-            currency=currency,
-        )
-        audit(
-            actor=actor,
-            action="create",
-            entity="product",
-            entity_id=product.pk,
-            ip=ip,
-            changes={"code": [None, code], "name_ko": [None, name_ko], "unit_price": [None, price]},
-        )
-    return product
-
-
 def order_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Order:
     """An order with lines ({product_id, quantity, unit_price}) or a plain total amount."""
     require_writer(actor)

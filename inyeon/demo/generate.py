@@ -36,6 +36,7 @@ from inyeon.customers.models import (
 )
 from inyeon.customers.names import display_name_for, name_keys
 from inyeon.demo import vocab
+from inyeon.demo.catalog import catalogue_demo
 
 HISTORY_DAYS = 3 * 365
 # Relative purchase intensity per month (Jan..Dec): 설날 (Jan/Feb), 추석 (Sep), year-end (Dec).
@@ -108,7 +109,10 @@ class DemoGenerator:
             for c, ko, en, cat, price in vocab.PRODUCTS
             if c not in existing
         ]
+        for product in new:
+            product.refresh_search_keys()
         Product.objects.bulk_create(new)
+        catalogue_demo(today=self.today)
         return list(Product.objects.filter(code__in=[p[0] for p in vocab.PRODUCTS]).order_by("code"))
 
     def accounts(self, n: int, owners: list[User]) -> list[Account]:

@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views import (
+    accounts,
+    analytics,
+    auth,
+    catalog,
+    contacts,
+    duplicates,
+    exports,
+    home,
+    imports,
+    logs,
+)
 from inyeon.web.views import calendar as calendar_views
 from inyeon.web.views import documents as document_views
 
@@ -33,3 +44,4 @@ urlpatterns = [
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
 urlpatterns += calendar_views.urlpatterns + document_views.urlpatterns
+urlpatterns += catalog.urlpatterns

@@ -10,7 +10,7 @@ from tests.factories import ActivityFactory, ContactFactory, OrderFactory, Produ
 
 
 def test_a_product_is_created_read_and_listed(people: Personas) -> None:
-    client = api_client(people.alice)
+    client = api_client(people.carol)
     response = post(
         client,
         "/api/v1/products",
@@ -27,7 +27,7 @@ def test_a_product_is_created_read_and_listed(people: Personas) -> None:
 
 def test_a_product_code_is_unique_and_prices_are_whole_minor_units(people: Personas) -> None:
     ProductFactory(code="TEA-01")
-    client = api_client(people.alice)
+    client = api_client(people.root)
     response = post(client, "/api/v1/products", {"code": "TEA-01", "name_ko": "녹차", "unit_price": -1})
     assert error_fields(response) == {"code", "unit_price"}
     response = post(client, "/api/v1/products", {"code": "TEA-02", "name_ko": "녹차", "unit_price": 12.5})

@@ -187,7 +187,6 @@ def test_every_write_is_audited(people: Personas) -> None:
     a = services.account_create(data={"name": "(주)한빛"}, actor=people.alice)
     services.account_update(account=a, data={"industry": "IT"}, actor=people.alice)
     services.activity_create(data={"kind": "note", "subject": "메모", "contact_id": c.pk}, actor=people.alice)
-    services.product_create(data={"code": "X1", "name_ko": "상품"}, actor=people.alice)
     services.record_share(record_type="contact", record_id=c.pk, user=people.bob, actor=people.alice)
     services.contact_delete(contact=c, actor=people.alice)
     services.account_delete(account=a, actor=people.alice)
@@ -195,7 +194,6 @@ def test_every_write_is_audited(people: Personas) -> None:
     assert ("contact", "create") in entities
     assert ("account", "update") in entities
     assert ("activity", "create") in entities
-    assert ("product", "create") in entities
     assert ("share", "create") in entities
     assert ("contact", "delete") in entities
     assert ("account", "delete") in entities

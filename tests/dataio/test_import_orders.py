@@ -104,11 +104,20 @@ def test_strict_cli_import_with_a_bad_row_exits_non_zero_and_writes_nothing(
 def test_products_import_and_update_by_code(people: Personas, tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("상품코드,상품명,분류,판매가,판매 여부\nTEA-1,녹차,차,3500,예\n", encoding="utf-8")
-    cli("products", str(path), "--user", "alice")
+    cli("products", str(path), "--user", "carol")
     path.write_text("상품코드,상품명,분류,판매가,판매 여부\nTEA-1,녹차,차,3900,아니오\n", encoding="utf-8")
-    out = cli("products", str(path), "--user", "alice")
+    out = cli("products", str(path), "--user", "carol")
     product = Product.objects.get()
     assert "updated 1" in out and (product.unit_price, product.active, product.version) == (3900, False, 2)
+    assert (product.search_name, product.name_initials) == ("녹차", "ㄴㅊ")
+
+
+def test_only_catalogue_editors_import_products(people: Personas, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("상품코드,상품명\nTEA-1,녹차\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        cli("products", str(path), "--user", "alice")
+    assert not Product.objects.exists()
 
 
 def test_the_cli_names_a_bad_option(people: Personas, tmp_path: Path) -> None:

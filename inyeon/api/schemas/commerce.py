@@ -7,32 +7,6 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class ProductIn(Schema):
-    code: str = ""
-    name_ko: str = ""
-    name_en: str = ""
-    category: str = ""
-    unit_price: int = Field(0, description="Minor units of `currency` (KRW has none: 30000 is ₩30,000).")
-    currency: str = "KRW"
-
-
-class ProductOut(Schema):
-    id: int
-    version: int
-    code: str
-    name_ko: str
-    name_en: str
-    category: str
-    unit_price: int
-    currency: str
-    active: bool
-
-
-class ProductPage(Schema):
-    items: list[ProductOut]
-    next_cursor: str | None
-
-
 class OrderLineIn(Schema):
     product_id: int | None = None
     quantity: int = 1

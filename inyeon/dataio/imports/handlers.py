@@ -576,17 +576,19 @@ class ProductHandler(Handler):
     def write(self, batch: list[Planned]) -> None:
         for planned in batch:
             if planned.op == "create":
-                product = Product.objects.create(
+                product = Product(
                     code=planned.data["code"],
                     **{k: planned.data[k] for k in self.SCALARS if k in planned.data},
                 )
+                product.refresh_search_keys()
+                product.save()
                 self.audit("create", product.pk, {k: [None, v] for k, v in planned.data.items()})
                 continue
             product = Product.objects.select_for_update().get(pk=planned.pk)
             for name, (_old, new) in planned.data.items():
                 setattr(product, name, new)
             product.version += 1
-            product.save(update_fields=[*planned.data.keys(), "version"])
+            product.save(update_fields=[*planned.data.keys(), *product.refresh_search_keys(), "version"])
             self.audit("update", product.pk, planned.data)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from inyeon.core.audit import audit
 from inyeon.core.models import User
-from inyeon.core.visibility import can_import
+from inyeon.core.visibility import can_edit_catalogue, can_import
 from inyeon.dataio.imports.engine import ImportProblem, Spec, open_file, plan_columns, run_import
 from inyeon.dataio.imports.fields import FIELDS, suggest_mapping
 from inyeon.dataio.models import ImportJob, ImportMode, JobStatus, RecordKind, SavedMapping
@@ -119,6 +119,8 @@ def import_request(
     then create the job and, with `enqueue`, queue it for the worker."""
     if not can_import(actor):
         raise PermissionDenied(_("Your role cannot import records."))
+    if kind == "products" and not can_edit_catalogue(actor):
+        raise PermissionDenied(_("Only administrators and managers may change the catalogue."))
     spec = _validate(kind, mode, mapping or {})
     try:
         table = open_file(path, spec)
