@@ -16,7 +16,9 @@ from inyeon.api import (
     handlers,
     imports,
     me,
+    opportunities,
     orders,
+    pipelines,
     products,
 )
 from inyeon.api.auth import BearerToken, Session
@@ -48,6 +50,8 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/opportunities", opportunities.router)
+api.add_router("/pipelines", pipelines.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

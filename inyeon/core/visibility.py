@@ -111,3 +111,8 @@ def can_import(user: User | None) -> bool:
 def can_merge(user: User | None) -> bool:
     """Merging deletes one of two records: admins, and managers within the records they see."""
     return bool(can_write(user) and user is not None and (is_admin(user) or user.role == "manager"))
+
+
+def can_manage_pipelines(user: User | None) -> bool:
+    """Pipelines, their stages, moves and close reasons are shared by everyone: admins shape them."""
+    return is_admin(user)
