@@ -4,7 +4,6 @@ sales.services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from inyeon.api.schemas.sales import (
     OpportunityIn,
     OpportunityPage,
     OpportunityPatch,
+    OpportunityQuery,
 )
 from inyeon.core.audit import client_ip
 from inyeon.sales import selectors, services
@@ -71,33 +71,13 @@ def opportunity_detail(o: Opportunity) -> dict[str, Any]:
 @router.get("", response={200: OpportunityPage, **problems(422)}, summary="List opportunities")
 def list_opportunities(
     request: HttpRequest,
-    owner_id: int | None = None,
-    team_id: int | None = None,
-    pipeline_id: int | None = None,
-    stage_id: int | None = None,
-    status: str = Query("", description="open, won or lost."),
-    close_from: dt.date | None = Query(None, description="Expected close date on or after."),
-    close_to: dt.date | None = Query(None, description="Expected close date on or before."),
-    account_id: int | None = None,
-    contact_id: int | None = None,
+    query: Query[OpportunityQuery],
     sort: str = Query("-created_at", description=", ".join(sorted(selectors.OPPORTUNITY_SORTS))),
     cursor: str | None = cursor_param(),
     limit: int = limit_param(),
 ) -> dict[str, Any]:
     user = actor(request)
-    filters = selectors.clean_filters(
-        {
-            "owner_id": owner_id,
-            "team_id": team_id,
-            "pipeline_id": pipeline_id,
-            "stage_id": stage_id,
-            "status": status,
-            "close_from": close_from,
-            "close_to": close_to,
-            "account_id": account_id,
-            "contact_id": contact_id,
-        }
-    )
+    filters = selectors.clean_filters(query.model_dump())
     page = selectors.opportunity_list(user=user, filters=filters, sort=sort, cursor=cursor, limit=limit)
     return page_body(page, opportunity_item)
 

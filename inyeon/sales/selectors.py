@@ -263,3 +263,42 @@ def opportunity_timeline_entries(
         .order_by("-changed_at", "-pk")[:limit]
     )
     return [TimelineEntry(r.changed_at, "opportunity", r.opportunity.name, "", r) for r in rows]
+
+
+def board_filter_choices(user: User) -> tuple[list[User], list[Any]]:
+    """The owners and teams `user` may filter the board and the list by (those they can see)."""
+    from inyeon.core.models import Team
+    from inyeon.core.roles import Scope
+    from inyeon.core.visibility import assignable_users, scope_of, team_subtree_ids
+
+    owners = list(assignable_users(user).order_by("username")[:500])
+    scope = scope_of(user)
+    if scope == Scope.ALL:
+        teams = list(Team.objects.order_by("path")[:500])
+    elif scope == Scope.TEAM_TREE:
+        teams = list(Team.objects.filter(pk__in=team_subtree_ids(user.team_id)).order_by("path"))
+    else:
+        teams = list(Team.objects.filter(pk=user.team_id))
+    return owners, teams
+
+
+def with_opportunity_moves(
+    entries: list[Any], *, user: User, contact_ids: list[int], account_id: int | None, limit: int = 100
+) -> list[Any]:
+    """A customer timeline with the stage moves of the customer's opportunities merged in."""
+    moves = opportunity_timeline_entries(
+        user=user, contact_ids=contact_ids, account_id=account_id, limit=limit
+    )
+    return sorted([*entries, *moves], key=lambda e: e.at, reverse=True)[:limit]
+
+
+def opportunities_of(
+    *, user: User, contact_id: int | None = None, account_id: int | None = None
+) -> list[Opportunity]:
+    """The newest opportunities of a contact or an account that `user` may see (the 360 pages)."""
+    qs = opportunities_visible(user).select_related("stage", "owner")
+    if contact_id is not None:
+        qs = qs.filter(contact_id=contact_id)
+    if account_id is not None:
+        qs = qs.filter(account_id=account_id)
+    return list(qs.order_by("-created_at", "-id")[:20])

@@ -30,3 +30,7 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
+
+from inyeon.web.views import pipeline_admin, sales  # noqa: E402
+
+urlpatterns += sales.urlpatterns + pipeline_admin.urlpatterns

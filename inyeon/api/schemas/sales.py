@@ -144,3 +144,15 @@ class PipelineOut(Schema):
 class PipelineList(Schema):
     items: list[PipelineOut]
     close_reasons: list[CloseReasonOut]
+
+
+class OpportunityQuery(Schema):
+    owner_id: int | None = None
+    team_id: int | None = None
+    pipeline_id: int | None = None
+    stage_id: int | None = None
+    status: str = Field("", description="open, won or lost.")
+    close_from: dt.date | None = Field(None, description="Expected close date on or after.")
+    close_to: dt.date | None = Field(None, description="Expected close date on or before.")
+    account_id: int | None = None
+    contact_id: int | None = None
