@@ -278,7 +278,7 @@ def board_filter_choices(user: User) -> tuple[list[User], list[Any]]:
     elif scope == Scope.TEAM_TREE:
         teams = list(Team.objects.filter(pk__in=team_subtree_ids(user.team_id)).order_by("path"))
     else:
-        teams = list(Team.objects.filter(pk=user.team_id))
+        teams = list(Team.objects.filter(pk=user.team_id)) if user.team_id else []
     return owners, teams
 
 

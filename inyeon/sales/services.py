@@ -271,6 +271,7 @@ def opportunity_move(
     if target_id is None and "stage_id" not in errors.by_field:
         errors.add("stage_id", _("This field is required."))
     errors.raise_if_any()
+    assert target_id is not None
     with transaction.atomic():
         locked = _locked(opportunity, expected_version)
         target = locked.pipeline.stages.filter(pk=target_id).first()
@@ -387,7 +388,7 @@ def _clean_stages(raw: Any, errors: Errors) -> list[dict[str, Any]]:
         if not isinstance(item, Mapping):
             errors.add(f"stages[{i}]", _("Enter a stage object."))
             continue
-        row = {
+        row: dict[str, Any] = {
             "id": clean_int(item, "id", sub),
             "name_ko": clean_text(
                 {"name_ko": item.get("name_ko")}, "name_ko", sub, max_length=100, required=True
