@@ -68,7 +68,7 @@ def opportunity_history(opportunity: Opportunity) -> QuerySet[OpportunityStageCh
 OPPORTUNITY_SORTS = frozenset(
     {"-created_at", "created_at", "-updated_at", "updated_at", "-amount", "amount", "name", "-name"}
 )
-BOARD_CARDS_PER_STAGE = 50
+BOARD_CARDS_PER_STAGE = 25
 # With no close period chosen, won and lost columns show the deals that closed in the last month:
 # the rest of the closed history belongs to reports, not to the board.
 BOARD_CLOSED_DAYS = 30
@@ -161,6 +161,7 @@ class BoardColumn:
     count: int = 0
     totals: list[tuple[str, int]] = field(default_factory=list)  # (currency, amount minor units)
     weighted: list[tuple[str, int]] = field(default_factory=list)
+    targets: str = ""  # the ids of the stages its cards may move to, for the board's drag and drop
 
 
 @dataclass
@@ -175,8 +176,8 @@ def pipeline_board(*, user: User, pipeline: Pipeline, filters: OpportunityFilter
     """One column per stage of `pipeline`: the first cards by close date, the count and the totals
     per currency of everything `user` may see that matches `filters`.
 
-    Four queries whatever the size: stages, moves, one grouped aggregate, and the cards (a window
-    function numbers each stage's rows, so one query fetches every column's first cards).
+    Five queries whatever the size: stages, moves, one grouped aggregate, the ids of every column's
+    first cards (a window function numbers each stage's rows) and those cards.
     """
     stages = pipeline_stages(pipeline)
     moves: dict[int, list[Stage]] = {s.pk: [] for s in stages}
@@ -204,14 +205,21 @@ def pipeline_board(*, user: User, pipeline: Pipeline, filters: OpportunityFilter
         column.count += row["n"]
         column.totals.append((row["currency"], int(row["total"] or 0)))
         column.weighted.append((row["currency"], int(row["weighted"] or 0) // 100))
-    ranked = base.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("stage_id")],
-            order_by=[F("close_date").asc(nulls_last=True), F("id").asc()],
+    # Number the rows per stage over the bare table (no joins), keep each column's first cards'
+    # ids, then fetch only those with their account and owner.
+    ranked_ids = list(
+        base.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("stage_id")],
+                order_by=[F("close_date").asc(nulls_last=True), F("id").asc()],
+            )
         )
-    ).filter(rank__lte=BOARD_CARDS_PER_STAGE)
-    for card in ranked.select_related("account", "owner").order_by("stage_id", "rank"):
+        .filter(rank__lte=BOARD_CARDS_PER_STAGE)
+        .values_list("pk", flat=True)
+    )
+    cards = Opportunity.objects.filter(pk__in=ranked_ids).select_related("account", "owner")
+    for card in sorted(cards, key=lambda o: (o.close_date is None, o.close_date or dt.date.min, o.pk)):
         column = columns.get(card.stage_id)
         if column is not None:
             column.cards.append(card)

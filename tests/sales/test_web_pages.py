@@ -224,7 +224,8 @@ def test_an_admin_creates_a_pipeline_on_the_page(people: Personas) -> None:
     bad = login(people.root).post(
         reverse("web:pipeline_admin_new"), {**data, "stages-1-kind": "open", "name_ko": "둘"}
     )
-    assert bad.status_code == 200 and "exactly one won stage" in bad.content.decode()
+    assert bad.status_code == 200 and bad.context["errors"]["stages"]
+    assert bad.context["general_errors"][0] in bad.content.decode()
     assert not Pipeline.objects.filter(name_ko="둘").exists()
 
 

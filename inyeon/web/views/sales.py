@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from inyeon.sales import selectors, services
 from inyeon.sales.models import Opportunity, StageKind
 from inyeon.web.forms import BLANK
 from inyeon.web.forms_sales import OpportunityForm
+from inyeon.web.templatetags.sales import bilingual
 from inyeon.web.views.common import current_user, get_or_404, int_or_none
 
 FILTER_KEYS = ("owner_id", "team_id", "stage_id", "status", "close_from", "close_to")
@@ -62,7 +64,38 @@ def board(request: HttpRequest) -> HttpResponse:
         **_filter_context(user, request),
     }
     if pipeline is not None:
-        context["board"] = selectors.pipeline_board(user=user, pipeline=pipeline, filters=filters)
+        board_data = selectors.pipeline_board(user=user, pipeline=pipeline, filters=filters)
+        # The options of the cards' move forms are the same for every card of a column: render them
+        # once per column (and the reasons once per page), not once per card.
+        context["board"] = board_data
+        context["here"] = request.get_full_path()
+        context["opp_base"] = reverse("web:opportunities")
+        context["short_date"] = "SHORT_DATE_FORMAT"
+        for column in board_data.columns:
+            column.targets = ",".join(str(s.pk) for s in board_data.moves.get(column.stage.pk, []))
+        context["move_options"] = {
+            column.stage.pk: format_html_join(
+                "",
+                '<option value="{}" data-kind="{}">{}</option>',
+                ((s.pk, s.kind, bilingual(s)) for s in board_data.moves.get(column.stage.pk, [])),
+            )
+            for column in board_data.columns
+        }
+        context["reason_options"] = format_html(
+            '<optgroup label="{}">{}</optgroup><optgroup label="{}">{}</optgroup>',
+            _("won"),
+            format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                ((r.pk, bilingual(r)) for r in context["reasons"] if r.kind == "won"),
+            ),
+            _("lost"),
+            format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                ((r.pk, bilingual(r)) for r in context["reasons"] if r.kind == "lost"),
+            ),
+        )
     return render(request, "web/sales/board.html", context)
 
 
