@@ -34,7 +34,7 @@ def test_a_rep_drags_a_card_to_the_next_column_and_a_refused_move_goes_back(
     pg.wait_for_selector("#board.js")  # type: ignore[attr-defined]
 
     second = f".column[data-stage-id='{stages[1].pk}']"
-    pg.drag_and_drop(f"#opp-{opp.pk}", f"{second} ol.cards")  # type: ignore[attr-defined]
+    pg.drag_and_drop(f"#opp-{opp.pk}", f"{second} header")  # type: ignore[attr-defined]
     pg.wait_for_selector(f"{second} #opp-{opp.pk}[data-version='2']")  # type: ignore[attr-defined]
     moved = Opportunity.objects.get(pk=opp.pk)
     assert moved.stage == stages[1] and moved.probability == stages[1].probability
@@ -42,7 +42,7 @@ def test_a_rep_drags_a_card_to_the_next_column_and_a_refused_move_goes_back(
     assert "1" in pg.inner_text(f"{second} .count")  # type: ignore[attr-defined]
 
     third = f".column[data-stage-id='{stages[2].pk}']"
-    pg.drag_and_drop(f"#opp-{other.pk}", f"{third} ol.cards")  # type: ignore[attr-defined]
+    pg.drag_and_drop(f"#opp-{other.pk}", f"{third} header")  # type: ignore[attr-defined]
     pg.wait_for_selector(".board-error:not([hidden])")  # type: ignore[attr-defined]
     assert stages[0].name_ko in pg.inner_text(".board-error")  # type: ignore[attr-defined]
     first = f".column[data-stage-id='{stages[0].pk}']"
