@@ -9,6 +9,7 @@ from inyeon.core.services import team_ensure, user_create
 from inyeon.sales.models import Opportunity, StageTransition
 from inyeon.sales.selectors import pipeline_default
 from inyeon.sales.services import opportunity_create
+from tests.sales.factories import ensure_default_pipeline
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_a_rep_drags_a_card_to_the_next_column_and_a_refused_move_goes_back(
     page: object, live_server: object
 ) -> None:
+    ensure_default_pipeline()
     team = team_ensure(name="강남팀")
     rep = user_create(username="jiwoo", password="a long demo password 1", role="sales_rep", team=team)
     opp = opportunity_create(data={"name": "스마트팩토리 구축", "amount": 12_000_000}, actor=rep)
@@ -39,7 +41,8 @@ def test_a_rep_drags_a_card_to_the_next_column_and_a_refused_move_goes_back(
     moved = Opportunity.objects.get(pk=opp.pk)
     assert moved.stage == stages[1] and moved.probability == stages[1].probability
     assert moved.stage_changes.count() == 2
-    assert "1" in pg.inner_text(f"{second} .count")  # type: ignore[attr-defined]
+    # The board reloads after the move: the column counts follow.
+    pg.wait_for_selector(f"{second} .count .n:text-is('1')")  # type: ignore[attr-defined]
 
     third = f".column[data-stage-id='{stages[2].pk}']"
     pg.drag_and_drop(f"#opp-{other.pk}", f"{third} header")  # type: ignore[attr-defined]

@@ -28,3 +28,16 @@ def lost_stage() -> Stage:
 
 def reason(kind: str) -> CloseReason:
     return CloseReason.objects.filter(kind=kind, active=True).order_by("pk").first()  # type: ignore[return-value]
+
+
+def ensure_default_pipeline() -> None:
+    """Transactional tests flush the database afterwards, data migrations included: put the default
+    pipeline back (with the migration's own code) when it is missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from inyeon.sales.models import Pipeline
+
+    if not Pipeline.objects.exists():
+        importlib.import_module("inyeon.sales.migrations.0002_default_pipeline").create(apps, None)

@@ -18,7 +18,11 @@ from inyeon.sales.services import opportunity_move, opportunity_update
 from tests.conftest import Personas
 from tests.sales.factories import make_opportunity, stage
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_pipeline"),
+]
 
 
 def run_in_threads(jobs: list[Callable[[], object]]) -> list[object]:
