@@ -246,3 +246,21 @@ def test_the_admin_edit_page_shows_stages_and_the_moves_grid(people: Personas) -
     assert 'value="1-2" aria-label="1 → 2" checked' in html  # a declared move is ticked
     assert 'value="5-6"' in html and 'value="5-6" aria-label="5 → 6" checked' not in html
     assert "요구 분석" in html
+
+
+def test_a_stale_move_without_javascript_goes_back_with_a_message(people: Personas) -> None:
+    opp = make_opportunity(people.alice)
+    client = login(people.alice)
+    url = reverse("web:opportunity_move", args=[opp.pk])
+    client.post(url, {"stage_id": stage(2).pk, "version": 1})
+    response = client.post(url, {"stage_id": stage(3).pk, "version": 1, "next": "/pipeline/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/pipeline/"
+    assert [m.level_tag for m in response.context["messages"]][-1] == "error"
+    assert Opportunity.objects.get(pk=opp.pk).stage == stage(2)
+
+
+def test_read_only_users_see_the_board_without_move_forms(people: Personas) -> None:
+    make_opportunity(people.bob, name="마포 건")
+    html = login(people.rita).get(reverse("web:pipeline_board")).content.decode()
+    assert "마포 건" in html and 'draggable="true"' not in html and "/move/" not in html
+    assert login(people.rita).get(reverse("web:opportunity_create")).status_code == 403

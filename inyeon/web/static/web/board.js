@@ -59,7 +59,8 @@
       origin.insertBefore(card, next);
       showError(error.message);
       card.classList.remove("saving");
-      if (String(error.message).length) await refresh(board);
+      // After a conflict the card may have moved elsewhere meanwhile: show the board as it is now.
+      await refresh(board);
     }
   };
 
