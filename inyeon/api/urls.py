@@ -18,7 +18,9 @@ from inyeon.api import (
     imports,
     me,
     notifications,
+    opportunities,
     orders,
+    pipelines,
     price_lists,
     products,
 )
@@ -54,6 +56,8 @@ api.add_router("/duplicates", duplicates.router)
 api.add_router("/documents", documents.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/price-lists", price_lists.router)
+api.add_router("/opportunities", opportunities.router)
+api.add_router("/pipelines", pipelines.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

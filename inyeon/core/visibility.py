@@ -143,3 +143,8 @@ def can_edit_catalogue(user: User | None) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.role in CATALOGUE_ROLES
+
+
+def can_manage_pipelines(user: User | None) -> bool:
+    """Pipelines, their stages, moves and close reasons are shared by everyone: admins shape them."""
+    return is_admin(user)

@@ -45,3 +45,7 @@ urlpatterns = [
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
 urlpatterns += calendar_views.urlpatterns + document_views.urlpatterns
 urlpatterns += catalog.urlpatterns
+
+from inyeon.web.views import pipeline_admin, sales  # noqa: E402
+
+urlpatterns += sales.urlpatterns + pipeline_admin.urlpatterns

@@ -17,6 +17,7 @@ from inyeon.core.models import User
 from inyeon.core.visibility import assignable_users, can_assign_to_others
 from inyeon.customers import selectors, services
 from inyeon.customers.models import Account
+from inyeon.sales import selectors as sales_selectors
 from inyeon.web.forms import BLANK, AccountForm
 from inyeon.web.views.common import current_user, get_or_404, owner_field
 from inyeon.web.views.documents import document_panel
@@ -47,8 +48,13 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "contacts": selectors.contacts_visible(user).filter(account=account).order_by("search_name")[:50],
             "orders": selectors.order_list(user=user, account_id=account.pk, limit=20).items,
-            "timeline": selectors.account_timeline(user=user, account=account, limit=100),
             **document_panel(user, "account", account.pk),
+            "timeline": sales_selectors.with_opportunity_moves(
+                selectors.account_timeline(user=user, account=account, limit=100),
+                user=user,
+                contact_ids=[],
+                account_id=account.pk,
+            ),
         },
     )
 

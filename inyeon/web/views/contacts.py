@@ -28,6 +28,7 @@ from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
 from inyeon.dataio.duplicates import selectors as duplicate_selectors
 from inyeon.dataio.duplicates import services as duplicate_services
+from inyeon.sales import selectors as sales_selectors
 from inyeon.web.forms import BLANK, ActivityForm, ConsentForm, ContactForm, ServiceForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
 from inyeon.web.views.documents import document_panel
@@ -157,7 +158,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "pii": pii,
-            "timeline": selectors.contact_timeline(user=user, contact=contact, limit=100),
+            "timeline": sales_selectors.with_opportunity_moves(
+                selectors.contact_timeline(user=user, contact=contact, limit=100),
+                user=user,
+                contact_ids=[contact.pk],
+                account_id=None,
+            ),
             "orders": selectors.order_list(user=user, contact_id=contact.pk, limit=20).items,
             "consents": [(ConsentChannel(channel).label, record) for channel, record in consent.items()],
             "referrals": selectors.contacts_visible(user).filter(referred_by=contact)[:20],

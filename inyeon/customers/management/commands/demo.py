@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from inyeon.core.audit import audit
 from inyeon.demo.generate import DemoGenerator, demo_exists, progress_to_stderr, reset_customer_data
 from inyeon.demo.people import demo_password, ensure_users
+from inyeon.demo.sales import generate_opportunities, reset_opportunities
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             self._logins()
             return
         if options["reset"]:
+            reset_opportunities()
             reset_customer_data()
         contacts = max(1, options["contacts"])
         accounts = options["accounts"] if options["accounts"] is not None else max(300, contacts // 33)
@@ -49,10 +51,12 @@ class Command(BaseCommand):
             entity_id=options["seed"],
             changes={"contacts": [None, summary.contacts], "orders": [None, summary.orders]},
         )
+        opportunities = generate_opportunities(seed=options["seed"], users=users)
         self.stdout.write(
             f"Demo data: {summary.contacts:,} contacts, {summary.accounts:,} accounts, "
             f"{summary.products} products, {summary.orders:,} orders ({summary.order_lines:,} lines), "
-            f"{summary.activities:,} activities, {summary.consents:,} consent records "
+            f"{summary.activities:,} activities, {summary.consents:,} consent records, "
+            f"{opportunities:,} opportunities "
             f"in {summary.seconds:.1f} s"
         )
         if not options["no_scoring"]:
