@@ -13,6 +13,7 @@ from inyeon.api import (
     contacts,
     duplicates,
     exports,
+    forecasts,
     handlers,
     imports,
     me,
@@ -48,6 +49,10 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/forecast", forecasts.forecast_router)
+api.add_router("/targets", forecasts.target_router)
+api.add_router("/incentive-plans", forecasts.plan_router)
+api.add_router("/payouts", forecasts.payout_router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

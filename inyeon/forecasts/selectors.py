@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,9 +131,9 @@ def credited_orders(queryset: QuerySet[Order], period: Period) -> QuerySet[Order
         status=StageKind.WON,
         owner_id=OuterRef("owner_id"),
     )
-    return queryset.filter(
-        status=OrderStatus.COMPLETED, ordered_at__gte=start, ordered_at__lt=end
-    ).exclude(Exists(won_same_customer))
+    return queryset.filter(status=OrderStatus.COMPLETED, ordered_at__gte=start, ordered_at__lt=end).exclude(
+        Exists(won_same_customer)
+    )
 
 
 def grouped_orders(
@@ -148,9 +159,7 @@ def other_currencies(user: User, period: Period) -> list[dict[str, Any]]:
     )
     out: dict[str, dict[str, Any]] = {}
     for currency, status, n, amount, weighted in rows:
-        row = out.setdefault(
-            currency, {"currency": currency, "won": 0, "open": 0, "weighted": 0, "count": 0}
-        )
+        row = out.setdefault(currency, {"currency": currency, "won": 0, "open": 0, "weighted": 0, "count": 0})
         row["count"] += n
         if status == StageKind.WON:
             row["won"] += int(amount or 0)
@@ -284,11 +293,11 @@ def forecast_rollup(
     # Sum each (team, owner) group into every ancestor team: subtree totals in one pass.
     subtree: dict[int, Figures] = defaultdict(Figures)
     direct: dict[tuple[int | None, int], Figures] = {}
-    for (tid, owner), fig in groups.items():
-        if tid is not None and tid in teams:
-            for ancestor in _ancestors(teams[tid].path):
+    for (group_team, owner), fig in groups.items():
+        if group_team is not None and group_team in teams:
+            for ancestor in _ancestors(teams[group_team].path):
                 subtree[ancestor].add(fig)
-        direct[(tid, owner)] = fig
+        direct[(group_team, owner)] = fig
 
     node_id = node.pk if node is not None else None
     child_teams = sorted(
@@ -422,7 +431,9 @@ def attainment(*, target: Target, period: Period) -> dict[str, int]:
 def scope_target(user: User, period: Period) -> int | None:
     """The target a user's dashboard compares with: a rep's own, a manager's (or read-only user's)
     team's, and for everyone who sees all the sum of the top-level teams' targets."""
-    qs = Target.objects.filter(period_kind=period.kind, period_start=period.start, currency=default_currency())
+    qs = Target.objects.filter(
+        period_kind=period.kind, period_start=period.start, currency=default_currency()
+    )
     scope = scope_of(user)
     if scope == Scope.ALL:
         total = qs.filter(team__parent__isnull=True, team__isnull=False).aggregate(s=Sum("amount"))["s"]
@@ -449,9 +460,9 @@ def plan_get(*, user: User, pk: int) -> IncentivePlan:
 
 
 def statements_visible(user: User) -> QuerySet[PayoutStatement]:
-    return visible_sales_rows(user, PayoutStatement.objects.all(), sensitive=True, team_field=None).select_related(
-        "user", "plan"
-    )
+    return visible_sales_rows(
+        user, PayoutStatement.objects.all(), sensitive=True, team_field=None
+    ).select_related("user", "plan")
 
 
 def statement_get(*, user: User, pk: int) -> PayoutStatement:
@@ -569,3 +580,10 @@ def dashboard(user: User, periods: Iterable[Period]) -> dict[str, Any]:
         "cycle_days": average_cycle_days(user, main),
         "top_deals": top_deals(user, main),
     }
+
+
+def bilingual(ko: str, en: str) -> str:
+    """The English name on English pages when there is one, the Korean name otherwise."""
+    from django.utils.translation import get_language
+
+    return en if en and (get_language() or "ko").startswith("en") else ko

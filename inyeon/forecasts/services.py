@@ -76,7 +76,7 @@ def _subject(data: Mapping[str, Any], actor: User, errors: Errors) -> tuple[User
             errors.add("user_id", _("No such user, or you may not set their target."))
             return None, None
         return user, None
-    team = Team.objects.filter(pk=team_id).first()
+    team = Team.objects.filter(pk=team_id).first() if team_id is not None else None
     if team is None or not manages(actor, team_id=team.pk):
         errors.add("team_id", _("No such team, or you may not set its target."))
         return None, None
@@ -97,11 +97,10 @@ def target_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None
         errors.add("period", exc.message_dict["period"][0])
     amount = _clean_amount(data, errors, required=True)
     currency = clean_currency(str(data.get("currency") or "KRW"), "currency", errors)
-    if period is not None and (user or team) and not errors.by_field:
-        if Target.objects.filter(
-            Q(user=user) if user else Q(team=team), period_kind=period.kind, period_start=period.start
-        ).exists():
-            errors.add("period", _("There is already a target for this rep or team and period."))
+    if period is not None and (user or team) and not errors.by_field and Target.objects.filter(
+        Q(user=user) if user else Q(team=team), period_kind=period.kind, period_start=period.start
+    ).exists():
+        errors.add("period", _("There is already a target for this rep or team and period."))
     errors.raise_if_any()
     assert period is not None and amount is not None
     try:
@@ -399,7 +398,9 @@ def assignment_delete(*, assignment: IncentiveAssignment, actor: User, ip: str |
         pk = assignment.pk
         changes = {"plan": [assignment.plan_id, None], "user": [assignment.user_id, None]}
         assignment.delete()
-        audit(actor=actor, action="delete", entity="incentive_assignment", entity_id=pk, ip=ip, changes=changes)
+        audit(
+            actor=actor, action="delete", entity="incentive_assignment", entity_id=pk, ip=ip, changes=changes
+        )
 
 
 # --- payouts ----------------------------------------------------------------------------------
@@ -436,7 +437,9 @@ def _category_lines(plan: IncentivePlan, user: User, period: Period) -> list[Pay
     )
     lines: list[PayoutLine] = []
     order_lines = (
-        OrderLine.objects.filter(order__in=orders).select_related("order", "product").order_by("order_id", "pk")
+        OrderLine.objects.filter(order__in=orders)
+        .select_related("order", "product")
+        .order_by("order_id", "pk")
     )
     with_lines: set[int] = set()
     for line in order_lines:
@@ -496,7 +499,11 @@ def _attainment_lines(
     rate = band_rate(plan, pct)
     lines = [
         PayoutLine(
-            opportunity=o, description=o.name[:250], base=o.amount, rate=rate, amount=commission(o.amount, rate)
+            opportunity=o,
+            description=o.name[:250],
+            base=o.amount,
+            rate=rate,
+            amount=commission(o.amount, rate),
         )
         for o in won
     ]

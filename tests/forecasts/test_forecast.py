@@ -80,7 +80,7 @@ def _sum(rows: list) -> Figures:
 
 
 def test_roll_up_totals_equal_the_sum_of_their_parts_at_every_level(people: Personas) -> None:
-    yeoksam, yuna = _tree(people)
+    _yeoksam, yuna = _tree(people)
     company = forecast_rollup(user=people.root, period=Q4)
     assert {r.name for r in company.rows if r.kind == "team"} >= {"Seoul", "Busan"}
     assert company.total == _sum(company.rows)
@@ -94,7 +94,11 @@ def test_roll_up_totals_equal_the_sum_of_their_parts_at_every_level(people: Pers
     assert [(r.kind, r.name) for r in gangnam.rows] == [("team", "Yeoksam"), ("rep", "alice")]
     assert [t.name for t in gangnam.breadcrumbs] == ["Seoul"]
     rep = forecast_rollup(user=people.root, period=Q4, level="rep", user_id=yuna.pk)
-    assert rep.total.weighted == 100_000 and [t.name for t in rep.breadcrumbs] == ["Seoul", "Gangnam", "Yeoksam"]
+    assert rep.total.weighted == 100_000 and [t.name for t in rep.breadcrumbs] == [
+        "Seoul",
+        "Gangnam",
+        "Yeoksam",
+    ]
 
 
 def test_each_role_sees_the_roll_up_of_what_it_may_see(people: Personas) -> None:

@@ -48,16 +48,24 @@ def test_a_manager_sets_targets_for_the_subtree_and_every_rule_names_its_field(p
         assert field in exc.value.message_dict, (data, exc.value.message_dict)
     assert Target.objects.count() == 2
     with pytest.raises(PermissionDenied):
-        services.target_create(data={"user_id": people.bob.pk, "period": "2026-Q4", "amount": 5}, actor=people.alice)
-    services.target_create(data={"user_id": people.oscar.pk, "period": "2026-Q4", "amount": 5}, actor=people.root)
+        services.target_create(
+            data={"user_id": people.bob.pk, "period": "2026-Q4", "amount": 5}, actor=people.alice
+        )
+    services.target_create(
+        data={"user_id": people.oscar.pk, "period": "2026-Q4", "amount": 5}, actor=people.root
+    )
 
 
 def test_targets_are_seen_by_the_rep_the_team_and_the_managers_above(people: Personas) -> None:
     mine = services.target_create(
         data={"user_id": people.alice.pk, "period": "2026-Q4", "amount": 10}, actor=people.carol
     )
-    bobs = services.target_create(data={"user_id": people.bob.pk, "period": "2026-Q4", "amount": 10}, actor=people.carol)
-    busan = services.target_create(data={"team_id": people.busan.pk, "period": "2026-Q4", "amount": 10}, actor=people.root)
+    bobs = services.target_create(
+        data={"user_id": people.bob.pk, "period": "2026-Q4", "amount": 10}, actor=people.carol
+    )
+    busan = services.target_create(
+        data={"team_id": people.busan.pk, "period": "2026-Q4", "amount": 10}, actor=people.root
+    )
     assert set(selectors.targets_visible(people.alice)) == {mine}
     assert set(selectors.targets_visible(people.carol)) == {mine, bobs}
     assert set(selectors.targets_visible(people.oscar)) == {busan}
@@ -69,7 +77,9 @@ def test_targets_are_seen_by_the_rep_the_team_and_the_managers_above(people: Per
 def test_a_stale_target_update_is_refused_and_an_update_is_audited(people: Personas) -> None:
     from inyeon.core.errors import ConflictError
 
-    t = services.target_create(data={"user_id": people.alice.pk, "period": "2026-Q4", "amount": 10}, actor=people.carol)
+    t = services.target_create(
+        data={"user_id": people.alice.pk, "period": "2026-Q4", "amount": 10}, actor=people.carol
+    )
     updated = services.target_update(target=t, data={"amount": 20}, actor=people.carol, expected_version=1)
     assert (updated.amount, updated.version) == (20, 2)
     with pytest.raises(ConflictError):
@@ -117,9 +127,15 @@ BANDS = [{"from_pct": 0, "rate": "2"}, {"from_pct": 80, "rate": "4"}, {"from_pct
 
 def test_an_attainment_band_plan_pays_the_band_reached_on_every_credited_sale(people: Personas) -> None:
     a = people.alice
-    plan = services.plan_create(data={"name": "분기 커미션", "kind": "attainment", "rates": BANDS}, actor=people.root)
-    services.assignment_create(plan=plan, data={"user_id": a.pk, "valid_from": "2026-01-01"}, actor=people.carol)
-    services.target_create(data={"user_id": a.pk, "period": "2026-Q4", "amount": 10_000_000}, actor=people.carol)
+    plan = services.plan_create(
+        data={"name": "분기 커미션", "kind": "attainment", "rates": BANDS}, actor=people.root
+    )
+    services.assignment_create(
+        plan=plan, data={"user_id": a.pk, "valid_from": "2026-01-01"}, actor=people.carol
+    )
+    services.target_create(
+        data={"user_id": a.pk, "period": "2026-Q4", "amount": 10_000_000}, actor=people.carol
+    )
     deal = opp(a, 8_000_000, status="won")
     extra = order(a, 500_000, contact=ContactFactory(owner=a))
     [statement] = services.payout_compute(plan=plan, period=Q4, actor=people.carol)
@@ -154,7 +170,9 @@ def test_a_product_category_plan_pays_each_order_line_at_its_categorys_rate(peop
         actor=people.root,
     )
     services.assignment_create(
-        plan=plan, data={"user_id": a.pk, "valid_from": "2026-11-01", "valid_to": "2026-11-30"}, actor=people.root
+        plan=plan,
+        data={"user_id": a.pk, "valid_from": "2026-11-01", "valid_to": "2026-11-30"},
+        actor=people.root,
     )
     kim = ContactFactory(owner=a)
     o = order(a, 0, contact=kim, lines=[(software, 1_000_000), (hardware, 400_000), (misc, 50_000)])
@@ -192,7 +210,9 @@ def test_plan_rate_tables_are_validated_entry_by_entry(people: Personas) -> None
 def test_payout_statements_are_seen_by_the_rep_and_their_managers_only(people: Personas) -> None:
     plan = services.plan_create(data={"name": "p", "kind": "attainment", "rates": BANDS}, actor=people.root)
     for rep in (people.alice, people.bob, people.oscar):
-        services.assignment_create(plan=plan, data={"user_id": rep.pk, "valid_from": "2026-10-01"}, actor=people.root)
+        services.assignment_create(
+            plan=plan, data={"user_id": rep.pk, "valid_from": "2026-10-01"}, actor=people.root
+        )
         opp(rep, 1_000_000, status="won")
     # A manager computes only the reps of the subtree.
     assert {s.user for s in services.payout_compute(plan=plan, period=Q4, actor=people.carol)} == {
@@ -203,13 +223,19 @@ def test_payout_statements_are_seen_by_the_rep_and_their_managers_only(people: P
     alices = PayoutStatement.objects.get(user=people.alice)
     assert {s.user for s in selectors.statements_visible(people.alice)} == {people.alice}
     assert {s.user for s in selectors.statements_visible(people.carol)} == {people.alice, people.bob}
-    assert {s.user for s in selectors.statements_visible(people.root)} == {people.alice, people.bob, people.oscar}
+    assert {s.user for s in selectors.statements_visible(people.root)} == {
+        people.alice,
+        people.bob,
+        people.oscar,
+    }
     assert not selectors.statements_visible(people.erin).exists()
     assert not selectors.statements_visible(people.dave).exists()
     with pytest.raises(PayoutStatement.DoesNotExist):
         selectors.statement_get(user=people.oscar, pk=alices.pk)
     with pytest.raises(ValidationError) as exc:
-        services.assignment_create(plan=plan, data={"user_id": people.alice.pk, "valid_from": "2026-12-01"}, actor=people.root)
+        services.assignment_create(
+            plan=plan, data={"user_id": people.alice.pk, "valid_from": "2026-12-01"}, actor=people.root
+        )
     assert "valid_from" in exc.value.message_dict
 
 
@@ -218,13 +244,21 @@ def test_dashboard_figures_on_a_known_data_set(people: Personas) -> None:
     created = dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC)
     opp(a, 1_000_000, category="commit", probability=75, name="큰 건")
     opp(a, 400_000, category="pipeline", probability=25)
-    opp(a, 3_000_000, status="won", created_at=created, closed_at=dt.datetime(2026, 10, 11, 12, tzinfo=dt.UTC))
-    opp(a, 1_000_000, status="won", created_at=created, closed_at=dt.datetime(2026, 10, 31, 12, tzinfo=dt.UTC))
+    opp(
+        a, 3_000_000, status="won", created_at=created, closed_at=dt.datetime(2026, 10, 11, 12, tzinfo=dt.UTC)
+    )
+    opp(
+        a, 1_000_000, status="won", created_at=created, closed_at=dt.datetime(2026, 10, 31, 12, tzinfo=dt.UTC)
+    )
     opp(a, 2_000_000, status="lost")
     opp(people.bob, 99_000_000, category="commit")  # not hers
-    services.target_create(data={"user_id": a.pk, "period": "2026-Q4", "amount": 8_000_000}, actor=people.carol)
+    services.target_create(
+        data={"user_id": a.pk, "period": "2026-Q4", "amount": 8_000_000}, actor=people.carol
+    )
     figures = selectors.dashboard(a, [parse_period("2026-11"), Q4])
-    stages = {row["stage"].position: (row["count"], row["amount"], row["weighted"]) for row in figures["stages"]}
+    stages = {
+        row["stage"].position: (row["count"], row["amount"], row["weighted"]) for row in figures["stages"]
+    }
     assert stages == {1: (2, 1_400_000, 750_000 + 100_000)}  # both at the first stage
     assert figures["win_rate"] == {"won": 2, "lost": 1, "rate": Decimal("66.67")}
     assert figures["cycle_days"] == 20.0
