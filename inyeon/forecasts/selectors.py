@@ -587,3 +587,19 @@ def bilingual(ko: str, en: str) -> str:
     from django.utils.translation import get_language
 
     return en if en and (get_language() or "ko").startswith("en") else ko
+
+
+def manageable_subjects(user: User) -> tuple[list[User], list[Team]]:
+    """The reps and teams `user` may set targets for (and put on plans): everything for admins,
+    the subtree's teams and their members (not themselves) for managers, nothing for others."""
+    from inyeon.core.visibility import is_admin
+
+    if not can_manage_targets(user):
+        return [], []
+    teams = Team.objects.all()
+    people = User.objects.filter(is_active=True, role__in=["sales_rep", "manager"])
+    if not is_admin(user):
+        subtree = team_subtree_ids(user.team_id)
+        teams = teams.filter(pk__in=subtree)
+        people = people.filter(team_id__in=subtree).exclude(pk=user.pk)
+    return list(people.order_by("username")), list(teams.order_by("path"))

@@ -97,9 +97,14 @@ def target_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None
         errors.add("period", exc.message_dict["period"][0])
     amount = _clean_amount(data, errors, required=True)
     currency = clean_currency(str(data.get("currency") or "KRW"), "currency", errors)
-    if period is not None and (user or team) and not errors.by_field and Target.objects.filter(
-        Q(user=user) if user else Q(team=team), period_kind=period.kind, period_start=period.start
-    ).exists():
+    if (
+        period is not None
+        and (user or team)
+        and not errors.by_field
+        and Target.objects.filter(
+            Q(user=user) if user else Q(team=team), period_kind=period.kind, period_start=period.start
+        ).exists()
+    ):
         errors.add("period", _("There is already a target for this rep or team and period."))
     errors.raise_if_any()
     assert period is not None and amount is not None

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views.forecasts import urlpatterns as forecast_urlpatterns
 
 app_name = "web"
 
@@ -30,3 +31,4 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
+urlpatterns += forecast_urlpatterns
