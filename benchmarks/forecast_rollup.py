@@ -112,7 +112,10 @@ def fill(
     day = today or dt.date.today()
     open_ids = "ARRAY[" + ",".join(str(s.pk) for s in open_stages) + "]::bigint[]"
     open_probs = "ARRAY[" + ",".join(str(s.probability) for s in open_stages) + "]::int[]"
-    reps_sql = "SELECT (row_number() OVER (ORDER BY id)) - 1 AS i, id, team_id FROM core_user WHERE username LIKE 'fb_rep%%'"
+    reps_sql = (
+        "SELECT (row_number() OVER (ORDER BY id)) - 1 AS i, id, team_id FROM core_user "
+        "WHERE username LIKE 'fb_rep%%'"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [seed])
         cursor.execute(
@@ -126,8 +129,8 @@ def fill(
         # case, 60% pipeline, 5% omitted; 97% in KRW, 3% in USD.
         cursor.execute(
             f"""
-            INSERT INTO sales_opportunity (owner_id, team_id, created_at, updated_at, version, name, pipeline_id,
-                stage_id, amount, currency, close_date, probability, forecast_category, status, closed_at,
+            INSERT INTO sales_opportunity (owner_id, team_id, created_at, updated_at, version, name,
+                pipeline_id, stage_id, amount, currency, close_date, probability, forecast_category, status, closed_at,
                 source, description)
             SELECT r.id, r.team_id, now() - make_interval(days => (random() * 120)::int), now(), 1,
                 'Bench deal ' || g, %(pipeline)s, ({open_ids})[s.k], (100000 + random() * 50000000)::bigint,
@@ -146,8 +149,8 @@ def fill(
         # Closed deals over three years: 40% won; closed_at on the close date, created 5-180 days before.
         cursor.execute(
             f"""
-            INSERT INTO sales_opportunity (owner_id, team_id, created_at, updated_at, version, name, pipeline_id,
-                stage_id, amount, currency, close_date, probability, forecast_category, status, closed_at,
+            INSERT INTO sales_opportunity (owner_id, team_id, created_at, updated_at, version, name,
+                pipeline_id, stage_id, amount, currency, close_date, probability, forecast_category, status, closed_at,
                 source, description)
             SELECT r.id, r.team_id, d.closed - make_interval(days => 5 + (random() * 175)::int), d.closed, 1,
                 'Bench closed ' || g, %(pipeline)s, CASE WHEN d.won THEN %(won)s ELSE %(lost)s END,
