@@ -130,8 +130,8 @@ def fill(
         cursor.execute(
             f"""
             INSERT INTO sales_opportunity (owner_id, team_id, created_at, updated_at, version, name,
-                pipeline_id, stage_id, amount, currency, close_date, probability, forecast_category, status, closed_at,
-                source, description)
+                pipeline_id, stage_id, amount, currency, close_date, probability, forecast_category, status,
+                closed_at, source, description)
             SELECT r.id, r.team_id, now() - make_interval(days => (random() * 120)::int), now(), 1,
                 'Bench deal ' || g, %(pipeline)s, ({open_ids})[s.k], (100000 + random() * 50000000)::bigint,
                 CASE WHEN random() < 0.03 THEN 'USD' ELSE 'KRW' END,
@@ -150,8 +150,8 @@ def fill(
         cursor.execute(
             f"""
             INSERT INTO sales_opportunity (owner_id, team_id, created_at, updated_at, version, name,
-                pipeline_id, stage_id, amount, currency, close_date, probability, forecast_category, status, closed_at,
-                source, description)
+                pipeline_id, stage_id, amount, currency, close_date, probability, forecast_category, status,
+                closed_at, source, description)
             SELECT r.id, r.team_id, d.closed - make_interval(days => 5 + (random() * 175)::int), d.closed, 1,
                 'Bench closed ' || g, %(pipeline)s, CASE WHEN d.won THEN %(won)s ELSE %(lost)s END,
                 (100000 + random() * 50000000)::bigint, CASE WHEN random() < 0.03 THEN 'USD' ELSE 'KRW' END,
