@@ -114,7 +114,7 @@ KO: dict[str, str] = {
     "Drill-down": "드릴다운",
     "Company": "전사",
     "Team or rep": "팀 또는 담당자",
-    "Pipeline": "파이프라인",
+    "Total pipeline": "전체 파이프라인",
     "closed won + commit": "수주 완료 + 확정",
     "commit + best case": "확정 + 최선",
     "best case + pipeline": "최선 + 파이프라인",
