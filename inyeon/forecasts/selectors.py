@@ -428,6 +428,48 @@ def attainment(*, target: Target, period: Period) -> dict[str, int]:
     return {"won": int(won), "orders": int(orders), "attained": int(won) + int(orders)}
 
 
+def attainments(*, targets: list[Target], period: Period) -> dict[int, dict[str, int]]:
+    """`attainment` of many targets of one period in three queries (per target id): won deals and
+    credited orders grouped by owner, team and currency, then summed per rep or team subtree."""
+    if not targets:
+        return {}
+    won_rows = list(
+        _in_period(Opportunity.objects.filter(status=StageKind.WON), period)
+        .values_list("owner_id", "team_id", "currency")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    order_rows = list(
+        credited_orders(Order.objects.all(), period)
+        .values_list("owner_id", "team_id", "currency")
+        .annotate(s=Sum("total_amount"))
+        .order_by()
+    )
+    paths = dict(Team.objects.values_list("pk", "path"))
+
+    def in_subtree(team_id: int | None, root: int) -> bool:
+        return team_id is not None and f"/{root}/" in paths.get(team_id, "")
+
+    out: dict[int, dict[str, int]] = {}
+    for target in targets:
+        sums = []
+        for rows in (won_rows, order_rows):
+            sums.append(
+                sum(
+                    int(total or 0)
+                    for owner, team, currency, total in rows
+                    if currency == target.currency
+                    and (
+                        owner == target.user_id
+                        if target.user_id is not None
+                        else in_subtree(team, target.team_id or 0)
+                    )
+                )
+            )
+        out[target.pk] = {"won": sums[0], "orders": sums[1], "attained": sums[0] + sums[1]}
+    return out
+
+
 def scope_target(user: User, period: Period) -> int | None:
     """The target a user's dashboard compares with: a rep's own, a manager's (or read-only user's)
     team's, and for everyone who sees all the sum of the top-level teams' targets."""

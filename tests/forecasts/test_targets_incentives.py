@@ -117,6 +117,10 @@ def test_attainment_counts_won_deals_and_orders_without_counting_a_won_deals_ord
         data={"team_id": people.seoul.pk, "period": "2026-Q4", "amount": 20_000_000}, actor=people.root
     )
     assert selectors.attainment(target=team, period=Q4)["attained"] == 6_300_000 + 700_000
+    assert selectors.attainments(targets=[target, team], period=Q4) == {
+        target.pk: selectors.attainment(target=target, period=Q4),
+        team.pk: selectors.attainment(target=team, period=Q4),
+    }
     report = selectors.forecast_rollup(user=people.carol, period=Q4, level="team", team_id=people.gangnam.pk)
     row = next(r for r in report.rows if r.name == "alice")
     assert row.figures.attained == 6_300_000 and row.attainment_pct == Decimal("63.00")

@@ -132,10 +132,11 @@ def target_list(request: HttpRequest) -> HttpResponse:
     page = selectors.target_list(
         user=user, period=period, cursor=request.GET.get("cursor") or None, limit=100
     )
-    rows = []
-    for target in page.items:
-        reached = selectors.attainment(target=target, period=period)
-        rows.append({"target": target, **reached, "pct": percent(reached["attained"], target.amount)})
+    reached = selectors.attainments(targets=page.items, period=period)
+    rows = [
+        {"target": t, **reached[t.pk], "pct": percent(reached[t.pk]["attained"], t.amount)}
+        for t in page.items
+    ]
     return render(
         request,
         "web/forecasts/targets.html",
