@@ -3,6 +3,8 @@ incentive plan by attainment band with the reps on it. Idempotent: run again, it
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from inyeon.core.models import User
@@ -21,7 +23,7 @@ def demo_forecasts(users: dict[str, User]) -> None:
     admin = users["admin"]
     period = period_containing(timezone.localdate(), QUARTER)
     reps = [users[name] for name in ("rep1", "rep2") if name in users]
-    subjects: list[dict[str, object]] = [{"user_id": rep.pk, "amount": REP_TARGET} for rep in reps]
+    subjects: list[dict[str, Any]] = [{"user_id": rep.pk, "amount": REP_TARGET} for rep in reps]
     subjects += [{"team_id": rep.team_id, "amount": TEAM_TARGET} for rep in reps if rep.team_id]
     region = users["manager"].team_id if "manager" in users else None
     if region is not None:
