@@ -29,12 +29,8 @@ def demo_forecasts(users: dict[str, User]) -> None:
     if region is not None:
         subjects.append({"team_id": region, "amount": REGION_TARGET})
     for subject in subjects:
-        exists = Target.objects.filter(
-            user_id=subject.get("user_id"),
-            team_id=subject.get("team_id"),
-            period_kind=period.kind,
-            period_start=period.start,
-        ).exists()
+        who = {"user_id": subject["user_id"]} if "user_id" in subject else {"team_id": subject["team_id"]}
+        exists = Target.objects.filter(period_kind=period.kind, period_start=period.start, **who).exists()
         if not exists:
             target_create(data={**subject, "period": period.key, "currency": "KRW"}, actor=admin)
     if IncentivePlan.objects.filter(name=PLAN_NAME).exists():
