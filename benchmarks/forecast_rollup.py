@@ -207,7 +207,7 @@ def main() -> None:
 
     from inyeon.core.models import User
     from inyeon.forecasts.periods import MONTH, QUARTER, period_containing
-    from inyeon.forecasts.selectors import dashboard, forecast_rollup
+    from inyeon.forecasts.selectors import dashboard, forecast_rollup, in_period
     from inyeon.sales.models import Opportunity
 
     loaded = Opportunity.objects.filter(source=BENCH_SOURCE).count()
@@ -222,8 +222,8 @@ def main() -> None:
     total = Opportunity.objects.count()
     today = timezone.localdate()
     quarter = period_containing(today, QUARTER)
-    in_quarter = Opportunity.objects.filter(close_date__gte=quarter.start, close_date__lt=quarter.end).count()
-    print(f"{total:,} opportunities in the table, {in_quarter:,} close in {quarter.key}", flush=True)
+    in_quarter = in_period(Opportunity.objects.all(), quarter).count()
+    print(f"{total:,} opportunities in the table, {in_quarter:,} in {quarter.key}", flush=True)
     admin = User.objects.get(username="fb_admin")
     manager = User.objects.get(username="fb_manager1")
     region = manager.team

@@ -4,8 +4,9 @@ Everything starts from `opportunities_visible` / `orders_visible` (or `visible_s
 about people), so what a user sees follows the one visibility layer. The roll-up aggregates in SQL
 (GROUP BY team, owner, status, category): Python only walks the few grouped rows up the team tree.
 
-Period rule: an opportunity belongs to the period its `close_date` falls in (open ones by their
-expected date, closed ones by the day they closed). Orders belong to the period of `ordered_at`.
+Period rule (`in_period`): an open opportunity belongs to the period of its expected `close_date`, a
+won or lost one to the period of its `closed_at` (its `close_date` when it has none). Orders belong
+to the period of `ordered_at`.
 """
 
 from __future__ import annotations
@@ -66,8 +67,20 @@ def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def _in_period(queryset: QuerySet[Opportunity], period: Period) -> QuerySet[Opportunity]:
-    return queryset.filter(close_date__gte=period.start, close_date__lt=period.end)
+CLOSED = (StageKind.WON, StageKind.LOST)
+
+
+def in_period(queryset: QuerySet[Opportunity], period: Period) -> QuerySet[Opportunity]:
+    """Open deals whose expected `close_date` falls in `period`, closed ones whose `closed_at` does
+    (the move service stamps `closed_at` and leaves `close_date` as it was); a closed deal without
+    `closed_at` (imported history) falls back to its `close_date`."""
+    start, end = period_bounds(period)
+    in_dates = Q(close_date__gte=period.start, close_date__lt=period.end)
+    return queryset.filter(
+        Q(in_dates, status=StageKind.OPEN)
+        | Q(status__in=CLOSED, closed_at__gte=start, closed_at__lt=end)
+        | Q(in_dates, status__in=CLOSED, closed_at__isnull=True)
+    )
 
 
 # --- the grouped sums ---------------------------------------------------------------------------
@@ -92,29 +105,56 @@ def _add_group(fig: Figures, bucket: str, count: int, amount: int, weighted: int
     fig.weighted_open += weighted
 
 
-def grouped_figures(
-    user: User, period: Period, *, currency: str | None = None, owner_id: int | None = None
-) -> dict[tuple[int | None, int], Figures]:
-    """Figures per (team, owner) of the opportunities `user` sees in `period`, in one currency.
-
-    One GROUP BY query; `weighted` sums amount × probability / 100 per opportunity.
-    """
-    qs = _in_period(opportunities_visible(user), period).filter(
-        currency=currency or default_currency(), status__in=[StageKind.OPEN, StageKind.WON]
-    )
+def _group_rows(user: User, period: Period, *, owner_id: int | None = None) -> list[tuple[Any, ...]]:
+    """(team, owner, currency, status, category, count, amount, weighted) of the open and won
+    deals `user` sees in `period`: one GROUP BY query; weighted = Σ amount × probability / 100."""
+    qs = in_period(opportunities_visible(user), period).filter(status__in=[StageKind.OPEN, StageKind.WON])
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
-    rows = (
-        qs.values_list("team_id", "owner_id", "status", "forecast_category")
+    return list(
+        qs.values_list("team_id", "owner_id", "currency", "status", "forecast_category")
         .annotate(n=Count("id"), total=Sum("amount"), wsum=Sum(F("amount") * F("probability") / 100))
         .order_by()
     )
+
+
+def _figures_by_group(rows: list[tuple[Any, ...]], currency: str) -> dict[tuple[int | None, int], Figures]:
     out: dict[tuple[int | None, int], Figures] = defaultdict(Figures)
-    for team_id, owner, status, category, n, amount, weighted in rows:
+    for team_id, owner, row_currency, status, category, n, amount, weighted in rows:
         bucket = _category_of(status, category)
-        if bucket is not None:
+        if bucket is not None and row_currency == currency:
             _add_group(out[(team_id, owner)], bucket, n, int(amount or 0), int(weighted or 0))
     return out
+
+
+def _other_currencies(rows: list[tuple[Any, ...]], currency: str) -> list[dict[str, Any]]:
+    """Deals in other currencies than `currency`: listed apart, never converted."""
+    out: dict[str, dict[str, Any]] = {}
+    for _team, _owner, row_currency, status, category, n, amount, weighted in rows:
+        if row_currency == currency or _category_of(status, category) is None:
+            continue
+        row = out.setdefault(
+            row_currency, {"currency": row_currency, "won": 0, "open": 0, "weighted": 0, "count": 0}
+        )
+        row["count"] += n
+        if status == StageKind.WON:
+            row["won"] += int(amount or 0)
+            row["weighted"] += int(amount or 0)
+        else:
+            row["open"] += int(amount or 0)
+            row["weighted"] += int(weighted or 0)
+    return [out[k] for k in sorted(out)]
+
+
+def grouped_figures(
+    user: User, period: Period, *, currency: str | None = None, owner_id: int | None = None
+) -> dict[tuple[int | None, int], Figures]:
+    """Figures per (team, owner) of the opportunities `user` sees in `period`, in one currency."""
+    return _figures_by_group(_group_rows(user, period, owner_id=owner_id), currency or default_currency())
+
+
+def other_currencies(user: User, period: Period) -> list[dict[str, Any]]:
+    return _other_currencies(_group_rows(user, period), default_currency())
 
 
 def credited_orders(queryset: QuerySet[Order], period: Period) -> QuerySet[Order]:
@@ -126,7 +166,7 @@ def credited_orders(queryset: QuerySet[Order], period: Period) -> QuerySet[Order
     of customers without a won deal in the period count in full.
     """
     start, end = period_bounds(period)
-    won_same_customer = _in_period(Opportunity.objects.all(), period).filter(
+    won_same_customer = in_period(Opportunity.objects.all(), period).filter(
         Q(account_id=OuterRef("account_id")) | Q(contact_id=OuterRef("contact_id")),
         status=StageKind.WON,
         owner_id=OuterRef("owner_id"),
@@ -144,30 +184,6 @@ def grouped_orders(
         qs = qs.filter(owner_id=owner_id)
     rows = qs.values_list("team_id", "owner_id").annotate(amount=Sum("total_amount")).order_by()
     return {(team_id, owner): int(amount or 0) for team_id, owner, amount in rows}
-
-
-def other_currencies(user: User, period: Period) -> list[dict[str, Any]]:
-    """Opportunities in other currencies than the default: listed apart, never converted."""
-    rows = (
-        _in_period(opportunities_visible(user), period)
-        .exclude(currency=default_currency())
-        .filter(status__in=[StageKind.OPEN, StageKind.WON])
-        .exclude(status=StageKind.OPEN, forecast_category=ForecastCategory.OMITTED)
-        .values_list("currency", "status")
-        .annotate(n=Count("id"), total=Sum("amount"), wsum=Sum(F("amount") * F("probability") / 100))
-        .order_by()
-    )
-    out: dict[str, dict[str, Any]] = {}
-    for currency, status, n, amount, weighted in rows:
-        row = out.setdefault(currency, {"currency": currency, "won": 0, "open": 0, "weighted": 0, "count": 0})
-        row["count"] += n
-        if status == StageKind.WON:
-            row["won"] += int(amount or 0)
-            row["weighted"] += int(amount or 0)
-        else:
-            row["open"] += int(amount or 0)
-            row["weighted"] += int(weighted or 0)
-    return [out[k] for k in sorted(out)]
 
 
 # --- the roll-up ------------------------------------------------------------------------------
@@ -271,7 +287,8 @@ def forecast_rollup(
     if level == "rep":
         return _rep_rollup(user, period, currency, user_id, cursor, limit)
 
-    groups = grouped_figures(user, period, currency=currency)
+    group_rows = _group_rows(user, period)
+    groups = _figures_by_group(group_rows, currency)
     for key, amount in grouped_orders(user, period, currency=currency).items():
         groups[key].orders += amount
     teams = {t.pk: t for t in Team.objects.all()}
@@ -337,7 +354,7 @@ def forecast_rollup(
         total=total,
         rows=rows,
         breadcrumbs=[teams[a] for a in _ancestors(node.path)[:-1] if a in teams] if node else [],
-        other_currencies=other_currencies(user, period),
+        other_currencies=_other_currencies(group_rows, currency),
         total_target=total_target,
     )
 
@@ -350,7 +367,7 @@ def _rep_rollup(
     if user_id is None:
         raise ValidationError({"user_id": _("This field is required.")})
     rep = User.objects.select_related("team").get(pk=user_id)
-    deals = _in_period(opportunities_visible(user), period).filter(owner_id=rep.pk)
+    deals = in_period(opportunities_visible(user), period).filter(owner_id=rep.pk)
     reach = _reach_team_ids(user)
     in_reach = rep.pk == user.pk or reach is None or rep.team_id in reach
     if not in_reach and not deals.exists():
@@ -363,7 +380,7 @@ def _rep_rollup(
     target = by_user.get(rep.pk)
     page = keyset_page(
         deals.filter(status__in=[StageKind.OPEN, StageKind.WON]).select_related("stage", "account"),
-        sort="close_date",
+        sort="id",
         cursor=cursor,
         limit=limit,
     )
@@ -414,7 +431,7 @@ def attainment(*, target: Target, period: Period) -> dict[str, int]:
     else:
         who = Q(team_id__in=team_subtree_ids(target.team_id))
     won = (
-        _in_period(Opportunity.objects.filter(who), period)
+        in_period(Opportunity.objects.filter(who), period)
         .filter(status=StageKind.WON, currency=target.currency)
         .aggregate(s=Sum("amount"))["s"]
         or 0
@@ -434,7 +451,7 @@ def attainments(*, targets: list[Target], period: Period) -> dict[int, dict[str,
     if not targets:
         return {}
     won_rows = list(
-        _in_period(Opportunity.objects.filter(status=StageKind.WON), period)
+        in_period(Opportunity.objects.filter(status=StageKind.WON), period)
         .values_list("owner_id", "team_id", "currency")
         .annotate(s=Sum("amount"))
         .order_by()
@@ -533,7 +550,7 @@ def statement_list(
 def pipeline_by_stage(user: User, period: Period) -> list[dict[str, Any]]:
     """Open deals of `period` (default currency, "omitted" left out) per stage, in stage order."""
     rows = (
-        _in_period(opportunities_visible(user), period)
+        in_period(opportunities_visible(user), period)
         .filter(status=StageKind.OPEN, currency=default_currency())
         .exclude(forecast_category=ForecastCategory.OMITTED)
         .values_list("stage_id")
@@ -558,7 +575,7 @@ def pipeline_by_stage(user: User, period: Period) -> list[dict[str, Any]]:
 def win_rate(user: User, period: Period) -> dict[str, Any]:
     """Won / (won + lost) among the deals that closed in `period` (every currency: it counts deals)."""
     counts = dict(
-        _in_period(opportunities_visible(user), period)
+        in_period(opportunities_visible(user), period)
         .filter(status__in=[StageKind.WON, StageKind.LOST])
         .values_list("status")
         .annotate(n=Count("id"))
@@ -572,7 +589,7 @@ def win_rate(user: User, period: Period) -> dict[str, Any]:
 def average_cycle_days(user: User, period: Period) -> float | None:
     """Mean days from creation to close of the deals won in `period` (created_at → closed_at)."""
     result = (
-        _in_period(opportunities_visible(user), period)
+        in_period(opportunities_visible(user), period)
         .filter(status=StageKind.WON, closed_at__isnull=False)
         .aggregate(d=Avg(ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())))
     )["d"]
@@ -583,7 +600,7 @@ def average_cycle_days(user: User, period: Period) -> float | None:
 
 def top_deals(user: User, period: Period, limit: int = TOP_DEALS) -> list[Opportunity]:
     return list(
-        _in_period(opportunities_visible(user), period)
+        in_period(opportunities_visible(user), period)
         .filter(status=StageKind.OPEN, currency=default_currency())
         .exclude(forecast_category=ForecastCategory.OMITTED)
         .select_related("owner", "account", "stage")

@@ -35,7 +35,7 @@ from inyeon.forecasts.models import (
     Target,
 )
 from inyeon.forecasts.periods import Period, parse_period
-from inyeon.forecasts.selectors import credited_orders, period_bounds
+from inyeon.forecasts.selectors import credited_orders, in_period, period_bounds
 from inyeon.sales.models import Opportunity, StageKind
 
 TARGET_AUDIT_FIELDS = ("user", "team", "period_kind", "period_start", "amount", "currency")
@@ -486,13 +486,9 @@ def _attainment_lines(
         user=user, period_kind=period.kind, period_start=period.start, currency=plan.currency
     ).first()
     won = list(
-        Opportunity.objects.filter(
-            owner=user,
-            status=StageKind.WON,
-            currency=plan.currency,
-            close_date__gte=period.start,
-            close_date__lt=period.end,
-        ).order_by("close_date", "pk")
+        in_period(
+            Opportunity.objects.filter(owner=user, status=StageKind.WON, currency=plan.currency), period
+        ).order_by("closed_at", "pk")
     )
     orders = list(
         credited_orders(Order.objects.filter(owner=user), period)

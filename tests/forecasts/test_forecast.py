@@ -133,3 +133,16 @@ def test_the_roll_up_runs_a_fixed_number_of_queries(people: Personas, django_ass
         opp(people.bob, 1000 + i)
     with django_assert_max_num_queries(10):
         forecast_rollup(user=people.root, period=Q4, level="team", team_id=people.mapo.pk)
+
+
+def test_a_closed_deal_counts_in_the_period_it_closed_not_the_one_it_was_expected_in(people: Personas) -> None:
+    a = people.alice
+    early = opp(a, 2_000_000, status="won", close_date=dt.date(2027, 2, 1))  # expected next quarter
+    from inyeon.sales.models import Opportunity
+
+    Opportunity.objects.filter(pk=early.pk).update(closed_at=dt.datetime(2026, 11, 20, 3, tzinfo=dt.UTC))
+    legacy = opp(a, 500_000, status="won", close_date=dt.date(2026, 12, 1))
+    Opportunity.objects.filter(pk=legacy.pk).update(closed_at=None)  # imported: its close date decides
+    q4 = forecast_rollup(user=a, period=Q4, level="rep", user_id=a.pk).total
+    q1 = forecast_rollup(user=a, period=parse_period("2027-Q1"), level="rep", user_id=a.pk).total
+    assert (q4.won, q4.won_count, q1.won) == (2_500_000, 2, 0)
