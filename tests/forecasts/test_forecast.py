@@ -135,7 +135,9 @@ def test_the_roll_up_runs_a_fixed_number_of_queries(people: Personas, django_ass
         forecast_rollup(user=people.root, period=Q4, level="team", team_id=people.mapo.pk)
 
 
-def test_a_closed_deal_counts_in_the_period_it_closed_not_the_one_it_was_expected_in(people: Personas) -> None:
+def test_a_closed_deal_counts_in_the_period_it_closed_not_the_one_it_was_expected_in(
+    people: Personas,
+) -> None:
     a = people.alice
     early = opp(a, 2_000_000, status="won", close_date=dt.date(2027, 2, 1))  # expected next quarter
     from inyeon.sales.models import Opportunity
