@@ -354,7 +354,14 @@ def forecast_rollup(
         total=total,
         rows=rows,
         breadcrumbs=[teams[a] for a in _ancestors(node.path)[:-1] if a in teams] if node else [],
-        other_currencies=_other_currencies(group_rows, currency),
+        other_currencies=_other_currencies(
+            [
+                r
+                for r in group_rows
+                if node is None or (r[0] in teams and node.pk in _ancestors(teams[r[0]].path))
+            ],
+            currency,
+        ),
         total_target=total_target,
     )
 
@@ -372,8 +379,9 @@ def _rep_rollup(
     in_reach = rep.pk == user.pk or reach is None or rep.team_id in reach
     if not in_reach and not deals.exists():
         raise User.DoesNotExist
+    rows = _group_rows(user, period, owner_id=rep.pk)
     total = Figures()
-    for fig in grouped_figures(user, period, currency=currency, owner_id=rep.pk).values():
+    for fig in _figures_by_group(rows, currency).values():
         total.add(fig)
     total.orders = sum(grouped_orders(user, period, currency=currency, owner_id=rep.pk).values())
     by_user, _by_team = _targets_for(user, period)
@@ -395,7 +403,7 @@ def _rep_rollup(
         total=total,
         rows=[Row("rep", rep.pk, person_name(rep), total, target)],
         breadcrumbs=crumbs,
-        other_currencies=[],
+        other_currencies=_other_currencies(rows, currency),
         total_target=target.amount if target is not None and target.currency == currency else None,
         opportunities=page,
     )

@@ -148,3 +148,14 @@ def test_a_closed_deal_counts_in_the_period_it_closed_not_the_one_it_was_expecte
     q4 = forecast_rollup(user=a, period=Q4, level="rep", user_id=a.pk).total
     q1 = forecast_rollup(user=a, period=parse_period("2027-Q1"), level="rep", user_id=a.pk).total
     assert (q4.won, q4.won_count, q1.won) == (2_500_000, 2, 0)
+
+
+def test_other_currencies_are_listed_for_the_node_shown(people: Personas) -> None:
+    opp(people.alice, 100, category="commit", probability=50, currency="USD")
+    opp(people.oscar, 900, category="commit", probability=50, currency="USD")
+    company = forecast_rollup(user=people.root, period=Q4)
+    assert [(c["currency"], c["open"]) for c in company.other_currencies] == [("USD", 1000)]
+    seoul = forecast_rollup(user=people.root, period=Q4, level="team", team_id=people.seoul.pk)
+    assert [(c["currency"], c["open"]) for c in seoul.other_currencies] == [("USD", 100)]
+    rep = forecast_rollup(user=people.root, period=Q4, level="rep", user_id=people.oscar.pk)
+    assert [(c["currency"], c["weighted"]) for c in rep.other_currencies] == [("USD", 450)]
