@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from inyeon.core.audit import audit, diff, snapshot
 from inyeon.core.models import Team, User
-from inyeon.core.visibility import can_manage_targets, manages
+from inyeon.core.visibility import can_manage_targets, is_admin, manages
 from inyeon.customers.choices import OrderStatus
 from inyeon.customers.models import Order, OrderLine
 from inyeon.customers.services import check_version
@@ -284,8 +284,14 @@ def _clean_plan(data: Mapping[str, Any], errors: Errors, plan: IncentivePlan | N
     return fields
 
 
+def require_plan_admin(actor: User) -> None:
+    """Plans apply across teams: admins shape them; managers put their reps on them."""
+    if not (is_admin(actor) and can_manage_targets(actor)):
+        raise PermissionDenied(_("Only administrators may create or change incentive plans."))
+
+
 def plan_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> IncentivePlan:
-    require_manager(actor)
+    require_plan_admin(actor)
     errors = Errors()
     fields = _clean_plan(data, errors, None)
     errors.raise_if_any()
@@ -310,7 +316,7 @@ def plan_update(
     expected_version: int | None = None,
     ip: str | None = None,
 ) -> IncentivePlan:
-    require_manager(actor)
+    require_plan_admin(actor)
     errors = Errors()
     fields = _clean_plan(data, errors, plan)
     errors.raise_if_any()

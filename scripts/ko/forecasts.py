@@ -136,4 +136,5 @@ KO: dict[str, str] = {
     "The rep is on the plan.": "담당자를 플랜에 배정했습니다.",
     "The rep is off the plan.": "담당자를 플랜에서 뺐습니다.",
     "%(n)d statements computed.": "명세서 %(n)d건을 계산했습니다.",
+    "Only administrators may create or change incentive plans.": "인센티브 플랜은 관리자만 만들거나 바꿀 수 있습니다.",
 }

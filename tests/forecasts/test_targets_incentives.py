@@ -209,6 +209,8 @@ def test_plan_rate_tables_are_validated_entry_by_entry(people: Personas) -> None
         assert set(exc.value.message_dict) == fields, data
     with pytest.raises(PermissionDenied):
         services.plan_create(data={"name": "x", "kind": "attainment", "rates": BANDS}, actor=people.alice)
+    with pytest.raises(PermissionDenied):  # managers assign reps and compute, admins shape plans
+        services.plan_create(data={"name": "x", "kind": "attainment", "rates": BANDS}, actor=people.carol)
 
 
 def test_payout_statements_are_seen_by_the_rep_and_their_managers_only(people: Personas) -> None:

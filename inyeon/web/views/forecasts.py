@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from inyeon.core.errors import ConflictError
 from inyeon.core.models import Team, User
-from inyeon.core.visibility import can_manage_targets
+from inyeon.core.visibility import can_manage_targets, is_admin
 from inyeon.forecasts import selectors, services
 from inyeon.forecasts.figures import percent
 from inyeon.forecasts.models import IncentivePlan, PayoutStatement, Target
@@ -199,7 +199,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = None
-    if can_manage_targets(user):
+    if is_admin(user):
         form = PlanForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
