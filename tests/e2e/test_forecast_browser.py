@@ -13,9 +13,22 @@ from tests.forecasts.factories import opp
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def _default_pipeline() -> None:
+    """A transactional test before this one may have flushed the pipeline the data migration made."""
+    import importlib
+
+    from django.apps import apps
+
+    from inyeon.sales.models import Pipeline
+
+    if not Pipeline.objects.exists():
+        importlib.import_module("inyeon.sales.migrations.0002_default_pipeline").create(apps, None)
+
+
 def test_a_manager_sets_a_target_and_drills_the_forecast_down_to_a_deal(
     page: object, live_server: object
 ) -> None:
+    _default_pipeline()
     region = team_ensure(name="서울 지역")
     gangnam = team_ensure(name="강남팀", parent=region)
     user_create(username="boss", password="a long demo password 1", role="manager", team=region)
