@@ -14,6 +14,7 @@ from inyeon.api import (
     documents,
     duplicates,
     exports,
+    forecasts,
     handlers,
     imports,
     me,
@@ -58,6 +59,10 @@ api.add_router("/notifications", notifications.router)
 api.add_router("/price-lists", price_lists.router)
 api.add_router("/opportunities", opportunities.router)
 api.add_router("/pipelines", pipelines.router)
+api.add_router("/forecast", forecasts.forecast_router)
+api.add_router("/targets", forecasts.target_router)
+api.add_router("/incentive-plans", forecasts.plan_router)
+api.add_router("/payouts", forecasts.payout_router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -148,3 +148,53 @@ def can_edit_catalogue(user: User | None) -> bool:
 def can_manage_pipelines(user: User | None) -> bool:
     """Pipelines, their stages, moves and close reasons are shared by everyone: admins shape them."""
     return is_admin(user)
+
+
+# --- sales people: targets and payouts (rows about a rep or a team, not customer records) ---------
+
+
+def can_manage_targets(user: User | None) -> bool:
+    """Targets, incentive plans and payout runs are set by admins and managers."""
+    return bool(can_write(user) and user is not None and (is_admin(user) or user.role == "manager"))
+
+
+def manages(actor: User, *, user: User | None = None, team_id: int | None = None) -> bool:
+    """Whether `actor` may set a target or compute a payout for `user` or the team `team_id`:
+    admins for anyone, managers for their subtree's teams and members but not for themselves."""
+    if not can_manage_targets(actor):
+        return False
+    if is_admin(actor):
+        return True
+    if user is not None and user.pk == actor.pk:
+        return False
+    subtree = team_subtree_ids(actor.team_id)
+    if user is not None:
+        return user.team_id in subtree
+    return team_id in subtree
+
+
+def visible_sales_rows(
+    user: User | None,
+    queryset: models.QuerySet[M],
+    *,
+    sensitive: bool = False,
+    team_field: str | None = "team",
+) -> models.QuerySet[M]:
+    """Narrow rows about a sales person (`user` field) or a team (`team_field`) to what `user` may
+    see. Everyone sees their own; a rep also their team's row; a manager or read-only user the
+    subtree's teams and members; admins all, analysts all unless the rows are `sensitive` (payouts:
+    reps their own, managers their subtree's, admins all)."""
+    scope = scope_of(user)
+    if scope is None or user is None:
+        return queryset.none()
+    if is_admin(user) or (user.role == "analyst" and not sensitive):
+        return queryset
+    reach = Q(user=user)
+    if team_field and not sensitive and user.team_id is not None:
+        reach |= Q(**{f"{team_field}_id": user.team_id})
+    if (scope == Scope.TEAM_TREE and not sensitive) or (sensitive and can_manage_targets(user)):
+        subtree = team_subtree_ids(user.team_id)
+        reach |= Q(user__team_id__in=subtree)
+        if team_field:
+            reach |= Q(**{f"{team_field}_id__in": subtree})
+    return queryset.filter(reach)

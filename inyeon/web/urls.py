@@ -15,6 +15,7 @@ from inyeon.web.views import (
 )
 from inyeon.web.views import calendar as calendar_views
 from inyeon.web.views import documents as document_views
+from inyeon.web.views.forecasts import urlpatterns as forecast_urlpatterns
 
 app_name = "web"
 
@@ -49,3 +50,4 @@ urlpatterns += catalog.urlpatterns
 from inyeon.web.views import pipeline_admin, sales  # noqa: E402
 
 urlpatterns += sales.urlpatterns + pipeline_admin.urlpatterns
+urlpatterns += forecast_urlpatterns

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from inyeon.core.audit import audit
+from inyeon.demo.forecasts import demo_forecasts
 from inyeon.demo.generate import DemoGenerator, demo_exists, progress_to_stderr, reset_customer_data
 from inyeon.demo.people import demo_password, ensure_users
 from inyeon.demo.sales import generate_opportunities, reset_opportunities
@@ -28,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = ensure_users()
+        demo_forecasts(users)
         if demo_exists() and not options["reset"]:
             self.stdout.write("Customer data already exists; nothing generated (use --reset to regenerate).")
             self._logins()
