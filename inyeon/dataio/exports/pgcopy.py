@@ -53,12 +53,15 @@ def _masked_phone(expr: str) -> str:
     )
 
 
-def _masked_list(expr: str, mask: Callable[[str], str]) -> str:
-    """`mask` of each ";"-separated value of `expr`: most contacts have one, masked as it is; a
-    list is split, masked value by value and joined again in its order."""
+def _masked_list(column: str, primary: str, mask: Callable[[str], str]) -> str:
+    """`mask` of each ";"-separated value of `column`, or of `primary` when it is empty (as
+    `rows._masked_list`): most contacts have one value, masked as it is; a list is split, masked
+    value by value and joined again in its order."""
     each = f"string_agg({mask('v.x')}, ';' ORDER BY v.n)"
-    split = f"unnest(string_to_array({expr}, ';')) WITH ORDINALITY AS v(x, n)"
-    return f"CASE WHEN strpos({expr}, ';') = 0 THEN {mask(expr)} ELSE (SELECT {each} FROM {split}) END"  # noqa: S608
+    split = f"unnest(string_to_array({column}, ';')) WITH ORDINALITY AS v(x, n)"
+    listed = f"(SELECT {each} FROM {split})"  # noqa: S608 - fixed expressions only
+    single = f"WHEN strpos({column}, ';') = 0 THEN {mask(column)}"
+    return f"CASE WHEN {column} = '' THEN {mask(primary)} {single} ELSE {listed} END"
 
 
 def _timestamp(expr: str) -> str:
@@ -91,8 +94,8 @@ def contact_copy_sql(
         "given_name": "c.given_name",
         "display_name": "c.display_name",
         "name_order": "c.name_order",
-        "emails": _masked_list(emails, _masked_email) if masked else emails,
-        "phones": _masked_list(phones, _masked_phone) if masked else phones,
+        "emails": _masked_list("c.emails_text", "c.primary_email", _masked_email) if masked else emails,
+        "phones": _masked_list("c.phones_text", "c.primary_phone", _masked_phone) if masked else phones,
         "birth_date": birth,
         "preferred_channel": "c.preferred_channel",
         "language": "c.language",

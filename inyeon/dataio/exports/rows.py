@@ -210,8 +210,11 @@ def _tags(through: type[Model], owner: str, ids: QuerySet[Any]) -> dict[int, lis
     return out
 
 
-def _masked_list(text: str, mask: Callable[[str], str]) -> str:
-    """`mask` of each ";"-separated value (most contacts have one), as `pgcopy._masked_list`."""
+def _masked_list(text: str, primary: str, mask: Callable[[str], str]) -> str:
+    """`mask` of each ";"-separated value of `text`, or of `primary` when `text` is empty (as
+    `pgcopy._masked_list`)."""
+    if not text:
+        return mask(primary)
     return ";".join([mask(v) for v in text.split(";")]) if ";" in text else mask(text)
 
 
@@ -247,13 +250,13 @@ def contact_rows(qs: QuerySet[Contact], *, masked: bool) -> Iterator[list[str]]:
         ) in chunk:
             # The ready-joined channel text (`customers.channels`); a contact without channel rows
             # (written outside the services) has its primary e-mail and phone.
-            mails = emails_text or primary_email
-            numbers = phones_text or primary_phone
             if masked:
-                mails = _masked_list(mails, mask_email)
-                numbers = _masked_list(numbers, mask_phone)
+                mails = _masked_list(emails_text, primary_email, mask_email)
+                numbers = _masked_list(phones_text, primary_phone, mask_phone)
                 birth = mask_birth_date(birth_date)
             else:
+                mails = emails_text or primary_email
+                numbers = phones_text or primary_phone
                 birth = birth_date.isoformat() if birth_date else ""
             # Free text is neutralised; choice codes, the birth date, timestamp and id never need it.
             yield [
