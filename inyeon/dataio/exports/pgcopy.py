@@ -82,7 +82,7 @@ def contact_copy_sql(
     phones = "coalesce(nullif(c.phones_text, ''), c.primary_phone)"
     birth = (
         "CASE WHEN c.birth_date IS NULL THEN NULL "
-        "ELSE extract(year FROM c.birth_date)::int::text || '-**-**' END"
+        "ELSE date_part('year', c.birth_date)::int::text || '-**-**' END"
         if masked
         else "to_char(c.birth_date, 'YYYY-MM-DD')"
     )
@@ -175,7 +175,7 @@ def contact_copy_chunks(
     connection.ensure_connection()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        outer = connection.in_atomic_block
+        outer = connection.in_atomic_block or not connection.get_autocommit()
         raw.execute("SAVEPOINT contact_copy" if outer else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
             raw.execute(_SETTINGS)
