@@ -31,6 +31,8 @@ def joined_tags(names: Iterable[str]) -> str:
 def channel_texts(contact_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
     """(emails_text, phones_text, tags_text) of each contact, read from its channel rows."""
     ids = list(contact_ids)
+    if not ids:
+        return {}
     emails: dict[int, list[str]] = defaultdict(list)
     phones: dict[int, list[str]] = defaultdict(list)
     tags: dict[int, list[str]] = defaultdict(list)
@@ -60,14 +62,14 @@ def refresh_channel_text(contact_ids: Iterable[int]) -> None:
 
     Not a change a user made, so neither the version nor `updated_at` moves and nothing is audited.
     """
-    texts = channel_texts(set(contact_ids))
-    if not texts:
-        return
-    stale = [
-        Contact(pk=pk, emails_text=e, phones_text=p, tags_text=t)
-        for pk, e, p, t in Contact.objects.filter(pk__in=list(texts)).values_list("pk", *TEXT_FIELDS)
-        if (e, p, t) != texts[pk]
-    ]
-    for contact in stale:
-        contact.emails_text, contact.phones_text, contact.tags_text = texts[contact.pk]
-    Contact.objects.bulk_update(stale, list(TEXT_FIELDS), batch_size=1000)
+    ids = sorted(set(contact_ids))
+    for start in range(0, len(ids), 5000):
+        texts = channel_texts(ids[start : start + 5000])
+        stale = [
+            Contact(pk=pk, emails_text=e, phones_text=p, tags_text=t)
+            for pk, e, p, t in Contact.objects.filter(pk__in=list(texts)).values_list("pk", *TEXT_FIELDS)
+            if (e, p, t) != texts[pk]
+        ]
+        for contact in stale:
+            contact.emails_text, contact.phones_text, contact.tags_text = texts[contact.pk]
+        Contact.objects.bulk_update(stale, list(TEXT_FIELDS), batch_size=1000)
