@@ -114,6 +114,13 @@ class Contact(OwnedRecord):
         default=LifecycleStage.PROSPECT,
     )
     notes = models.TextField(_("notes"), blank=True, default="")
+    # The contact's e-mails, phones and tag names as ready-joined text, kept exact by every write
+    # path through `customers.channels` (exports read them instead of aggregating the channel
+    # tables): values joined by ";", e-mails and phones primary first then in id order, tag
+    # names in code-point order. Empty when the contact has no such rows.
+    emails_text = models.TextField(editable=False, blank=True, default="")
+    phones_text = models.TextField(editable=False, blank=True, default="")
+    tags_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("contact")

@@ -20,6 +20,7 @@ from inyeon.core.errors import ConflictError
 from inyeon.core.hangul import chosung, has_hangul, search_key
 from inyeon.core.models import RecordShare, User
 from inyeon.core.visibility import assignable_users, can_write
+from inyeon.customers.channels import TEXT_FIELDS, joined, joined_tags
 from inyeon.customers.choices import (
     ActivityKind,
     AddressKind,
@@ -264,6 +265,7 @@ def _write_channels(contact: Contact, related: Mapping[str, Any]) -> None:
             ContactEmail(contact=contact, email=e, is_primary=i == 0) for i, e in enumerate(related["emails"])
         )
         contact.primary_email = related["emails"][0] if related["emails"] else ""
+        contact.emails_text = joined(related["emails"])
     if "phones" in related:
         contact.phones.all().delete()
         ContactPhone.objects.bulk_create(
@@ -271,11 +273,13 @@ def _write_channels(contact: Contact, related: Mapping[str, Any]) -> None:
             for i, p in enumerate(related["phones"])
         )
         contact.primary_phone = related["phones"][0] if related["phones"] else ""
+        contact.phones_text = joined(related["phones"])
     if "addresses" in related:
         contact.addresses.all().delete()
         Address.objects.bulk_create(Address(contact=contact, **a) for a in related["addresses"])
     if "tags" in related:
         contact.tags.set([Tag.objects.get_or_create(name=name)[0] for name in related["tags"]])
+        contact.tags_text = joined_tags(related["tags"])
 
 
 def contact_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Contact:
@@ -287,7 +291,7 @@ def contact_create(*, data: Mapping[str, Any], actor: User, ip: str | None = Non
     with transaction.atomic():
         contact = Contact.objects.create(**fields)
         _write_channels(contact, related)
-        contact.save(update_fields=["primary_email", "primary_phone"])
+        contact.save(update_fields=["primary_email", "primary_phone", *TEXT_FIELDS])
         if contact.lifecycle_stage:
             StageChange.objects.create(
                 contact=contact,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inyeon.core.models import User
+from inyeon.customers.channels import joined_tags
 from inyeon.customers.choices import LifecycleStage, NameOrder
 from inyeon.customers.models import (
     Account,
@@ -258,6 +259,8 @@ class DemoGenerator:
                     name_initials=initials,
                     primary_email=email,
                     primary_phone=phone,
+                    emails_text=email,
+                    phones_text=phone,
                     birth_date=dt.date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
                     if rng.random() < 0.8
                     else None,
@@ -282,6 +285,7 @@ class DemoGenerator:
                     rng.sample(vocab.TAGS, rng.choice([0, 0, 1, 1, 2])),
                 )
             )
+            contacts[-1].tags_text = joined_tags(plans[-1][3])
             summary.stages[stage] = summary.stages.get(stage, 0) + 1
         Contact.objects.bulk_create(contacts, batch_size=2000)
         referrers.extend(c.pk for c in contacts[:: max(1, size // 200)])

@@ -7,8 +7,11 @@ import datetime as dt
 import pytest
 
 from inyeon.core.models import User
+from inyeon.customers.channels import refresh_channel_text
 from inyeon.customers.models import ContactEmail, ContactPhone, Tag
+from inyeon.dataio.exports import pgcopy
 from inyeon.dataio.exports.rows import HEADERS, export_rows
+from inyeon.dataio.exports.selectors import export_count
 from inyeon.dataio.exports.services import csv_body
 from inyeon.dataio.exports.writers import csv_chunks
 from tests.conftest import Personas
@@ -67,6 +70,10 @@ def awkward_contacts(people: Personas) -> None:
             ContactPhone.objects.create(contact=c, number="+82212345678")
             ContactPhone.objects.create(contact=c, number="+821099998888", is_primary=True)
             c.tags.add(*tags[: i % 4])
+        if i == 4:  # a masked e-mail keeps its first letter: a formula start stays neutralised
+            ContactEmail.objects.create(contact=c, email="=calc@x.kr", is_primary=True)
+            ContactEmail.objects.create(contact=c, email="plain@x.kr")
+        refresh_channel_text([c.pk])  # rows written here, not through a service
 
 
 @pytest.mark.parametrize("persona", ["alice", "carol", "dave", "oscar", "root"])
@@ -84,3 +91,30 @@ def test_copy_keeps_the_lists_filters(people: Personas, awkward_contacts: None) 
     filters = {"owner_id": people.alice.pk, "tag": "VIP", "q": "김"}
     for persona in (people.carol, people.dave):
         assert copy_csv(persona, filters) == python_csv(persona, filters)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_table_is_copied_in_two_halves_giving_the_same_bytes(
+    people: Personas, awkward_contacts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a transaction a large table is split between two connections reading one snapshot;
+    the file is the single COPY's (and the Python path's), byte for byte, for every scope."""
+    halves: list[str] = []
+    run = pgcopy._UpperHalf.run
+
+    def counted(self: pgcopy._UpperHalf) -> None:
+        halves.append(self.statement)
+        run(self)
+
+    monkeypatch.setattr(pgcopy._UpperHalf, "run", counted)
+    monkeypatch.setattr(pgcopy, "PARALLEL_MIN_ROWS", -1)  # every table counts as large
+    counts: list[int] = []
+    for persona in ("alice", "dave", "root"):
+        user = getattr(people, persona)
+        expected = python_csv(user, {})
+        got = b"".join(csv_body("contacts", user=user, filters={}, on_rows=counts.append))
+        assert got == expected
+        assert counts[-1] == export_count("contacts", user=user, filters={}) > 0
+    assert len(halves) == 3
+    # The masked "=calc@x.kr;plain@x.kr" keeps a formula start, so it is neutralised.
+    assert "'=•••@x.kr;p•••@x.kr".encode() in python_csv(people.dave, {})

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from inyeon.core.models import AccessLog
+from inyeon.customers.channels import refresh_channel_text
 from inyeon.customers.models import ContactEmail, ContactPhone, Tag
 from inyeon.dataio.exports.rows import CONTACT_HEADER
 from tests.conftest import Personas, api_client, login
@@ -69,6 +70,7 @@ def test_every_channel_and_tag_is_exported_for_a_pii_role(people: Personas) -> N
     ContactPhone.objects.create(contact=c, number="+821012345678", is_primary=True)
     ContactPhone.objects.create(contact=c, number="+82212345678")
     c.tags.add(Tag.objects.create(name="VIP"), Tag.objects.create(name="골프"))
+    refresh_channel_text([c.pk])  # rows written here, not through a service
     [row] = csv_rows(export(people.alice))
     assert row["emails"] == "ms@x.kr;work@y.kr"
     assert row["phones"] == "'+821012345678;+82212345678"  # a leading + is neutralised
@@ -86,6 +88,7 @@ def test_dave_the_marketer_gets_masked_emails_phones_and_birth_dates(people: Per
     c = ContactFactory(owner=people.alice, primary_email="ms@x.kr", primary_phone="+821012345678")
     ContactEmail.objects.create(contact=c, email="ms@x.kr", is_primary=True)
     ContactEmail.objects.create(contact=c, email="work@y.kr")
+    refresh_channel_text([c.pk])
     for rows in (csv_rows(export(people.dave)), xlsx_rows(export(people.dave, file_format="xlsx"))):
         [row] = rows
         assert row["emails"] == "m•••@x.kr;w•••@y.kr"

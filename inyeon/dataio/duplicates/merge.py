@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from inyeon.core.audit import audit
 from inyeon.core.models import RecordShare, User
 from inyeon.core.visibility import can_merge
+from inyeon.customers.channels import refresh_channel_text
 from inyeon.customers.choices import ConsentStatus
 from inyeon.customers.models import ConsentRecord, Contact
 from inyeon.customers.names import name_keys
@@ -249,6 +250,8 @@ def contacts_merge(
         survivor.version += 1
         survivor.updated_at = timezone.now()
         survivor.save()
+        # The merged contact's e-mails, phones and tags are the survivor's now.
+        refresh_channel_text([survivor.pk])
         snap["consents_added"] = _write_withdrawals(survivor, merged.pk, channels, actor)
         merged_pk = merged.pk
         merged.delete()
@@ -326,6 +329,7 @@ def merge_undo(*, record: MergeRecord, actor: User, ip: str | None = None) -> Co
         survivor.version += 1
         survivor.updated_at = timezone.now()
         survivor.save()
+        refresh_channel_text([survivor.pk, merged.pk])
         rows = [DuplicateCandidate(**_from_row(DuplicateCandidate, row)) for row in snap["candidates"]]
         for row in rows:
             if {row.first_id, row.second_id} == {survivor.pk, merged.pk}:

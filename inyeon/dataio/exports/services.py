@@ -90,12 +90,11 @@ def csv_body(
 ) -> Iterator[bytes]:
     """The CSV file: on PostgreSQL contacts come from one COPY, everything else from `rows.py`."""
     if kind == RecordKind.CONTACTS and connection.vendor == "postgresql":
-        from inyeon.dataio.exports.pgcopy import contact_copy_sql, copy_chunks
+        from inyeon.dataio.exports.pgcopy import contact_copy_chunks
 
         qs = export_queryset(kind, user=user, filters=filters)
-        sql, params = contact_copy_sql(qs, masked=not can_see_pii(user))
         yield (BOM + csv_line(HEADERS[kind])).encode()
-        yield from copy_chunks(sql, params, on_rows=on_rows)
+        yield from contact_copy_chunks(qs, masked=not can_see_pii(user), on_rows=on_rows)
         return
     rows = export_rows(kind, user=user, filters=filters)
     yield from csv_chunks(HEADERS[kind], _counted(rows, on_rows))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,6 +26,13 @@ class _Echo:
         return text
 
 
+class _Lines:
+    """A file that collects each line written to it in a list."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
+
+
 # CRLF as the writer's terminator makes it quote any cell holding CR or LF (with "\n" alone a
 # bare CR would go unquoted); each line's CRLF is then cut to LF.
 _WRITER = csv.writer(_Echo(), lineterminator="\r\n")
@@ -39,13 +47,12 @@ def csv_chunks(header: Iterable[str], rows: Iterable[list[str]]) -> Iterator[byt
     """The CSV file as byte chunks of `BATCH` rows each, BOM and header first."""
     yield (BOM + csv_line(header)).encode()
     lines: list[str] = []
-    for row in rows:
-        lines.append(csv_line(row))
-        if len(lines) == BATCH:
-            yield "".join(lines).encode()
-            lines.clear()
-    if lines:
-        yield "".join(lines).encode()
+    writer = csv.writer(_Lines(lines), lineterminator="\r\n")  # see _WRITER
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
+        writer.writerows(batch)
+        yield "".join([line[:-2] + "\n" for line in lines]).encode()
+        lines.clear()
 
 
 def write_xlsx(path: Path, header: Iterable[str], rows: Iterable[list[str]], title: str) -> None:

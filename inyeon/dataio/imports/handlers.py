@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from inyeon.core.models import AuditLog, User
 from inyeon.core.visibility import assignable_users, can_see_pii
+from inyeon.customers.channels import joined, joined_tags, refresh_channel_text
 from inyeon.customers.models import (
     Account,
     Contact,
@@ -310,9 +311,14 @@ class ContactHandler(Handler):
         creates = [p for p in batch if p.op == "create"]
         for part in _chunked(creates):
             self._create(part)
+        touched = []
         for planned in batch:
             if planned.op == "update":
                 self._update(planned)
+                if {"emails", "phones", "tags"} & planned.data.keys():
+                    touched.append(planned.pk)
+        # Added e-mails, phones and tags: the contacts' channel text is read back once per batch.
+        refresh_channel_text(touched)
 
     def _create(self, part: list[Planned]) -> None:
         """New contacts with their e-mails, phones and tags, by COPY on PostgreSQL. One audit row
@@ -331,6 +337,9 @@ class ContactHandler(Handler):
                 account_id=self._account_id(d["account"]) if d.get("account") else None,
                 primary_email=(d.get("emails") or [""])[0],
                 primary_phone=(d.get("phones") or [""])[0],
+                emails_text=joined(d.get("emails", [])),
+                phones_text=joined(d.get("phones", [])),
+                tags_text=joined_tags(d.get("tags", [])),
                 search_name=search_name,
                 search_given=search_given,
                 name_initials=initials,
