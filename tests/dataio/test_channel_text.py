@@ -148,7 +148,7 @@ def test_the_backfill_migration_fills_the_text_from_the_channel_rows(people: Per
     ContactEmail.objects.create(contact=a, email="first@x.kr", is_primary=True)
     ContactPhone.objects.create(contact=b, number="+821012345678", is_primary=True)
     a.tags.add(Tag.objects.create(name="골프"), Tag.objects.create(name="VIP"))
-    migration = importlib.import_module("inyeon.customers.migrations.0007_contact_channel_text_backfill")
+    migration = importlib.import_module("inyeon.customers.migrations.0009_contact_channel_text_backfill")
     # The function reads only the editor's connection (SQLite refuses a schema editor inside the
     # test's transaction).
     migration.backfill(apps, SimpleNamespace(connection=connection))

@@ -74,7 +74,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0006_contact_channel_text"),
+        ("customers", "0008_contact_channel_text"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_channel_contact_index_in_unique_constraint'),
+        ('customers', '0007_product_catalogue'),
     ]
 
     operations = [
