@@ -15,6 +15,7 @@ from inyeon.api import (
     exports,
     handlers,
     imports,
+    leads,
     me,
     orders,
     products,
@@ -48,6 +49,7 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/leads", leads.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

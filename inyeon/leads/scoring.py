@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from inyeon.leads.learn import fit_logistic, predict
 from inyeon.leads.models import Lead, LeadEvent, LeadScoreModel, LeadSource, ScoringOperator, ScoringRule
@@ -150,3 +151,13 @@ def train() -> LeadScoreModel | None:
         coefficients=[float(c) for c in coefficients],
         intercept=intercept,
     )
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """A stored reason as a sentence in the reader's language."""
+    if reason.get("kind") == "learned":
+        return _("Learned from %(n)s won and lost deals: %(p)s%% likely to win") % {
+            "n": reason.get("outcomes", 0),
+            "p": round(100 * float(reason.get("probability") or 0)),
+        }
+    return str(reason.get("reason", ""))
