@@ -291,9 +291,10 @@ def lead_create(
     source: str = LeadSource.MANUAL,
     auto_assign: bool = False,
     ip: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Lead:
     """A lead entered by a user (web form or API). It is theirs (or `owner_id`'s) unless `auto_assign`
-    asks the assignment rules."""
+    asks the assignment rules (`now` is the arrival time their working hours are checked against)."""
     require_writer(actor)
     fields, errors = _clean(data, actor, creating=True)
     errors.raise_if_any()
@@ -301,7 +302,9 @@ def lead_create(
     if fields.get("consent_email") or fields.get("consent_sms"):
         fields.setdefault("consent_at", timezone.now())
         fields["consent_source"] = fields.get("consent_source") or str(LeadSource(fields["source"]).label)
-    return _create(fields, actor=actor, owner=actor, ip=ip, auto_assign=auto_assign and "owner" not in fields)
+    return _create(
+        fields, actor=actor, owner=actor, ip=ip, auto_assign=auto_assign and "owner" not in fields, now=now
+    )
 
 
 def lead_capture(

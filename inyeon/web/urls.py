@@ -1,7 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views import (
+    accounts,
+    analytics,
+    auth,
+    contacts,
+    duplicates,
+    exports,
+    home,
+    imports,
+    lead_capture,
+    lead_settings,
+    leads,
+    logs,
+)
 
 app_name = "web"
 
@@ -30,3 +43,4 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
+urlpatterns += leads.urlpatterns + lead_settings.urlpatterns + lead_capture.urlpatterns

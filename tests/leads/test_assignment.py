@@ -73,8 +73,6 @@ def test_by_load_the_member_with_fewest_open_leads_gets_it(people: Personas) -> 
 
 
 def test_leads_outside_working_hours_go_to_someone_in_hours(people: Personas) -> None:
-    from inyeon.leads.services import _create, _clean
-
     alice2 = UserFactory(username="alice2", role="sales_rep", team=people.gangnam)
     working_hours_set(
         user=people.alice, data={"weekdays": "01234", "start": "09:00", "end": "18:00"}, actor=people.root
@@ -87,8 +85,9 @@ def test_leads_outside_working_hours_go_to_someone_in_hours(people: Personas) ->
     )
 
     def capture_at(now: dt.datetime, email: str) -> object:
-        fields, _errors = _clean({"display_name": "x", "email": email}, people.root, creating=True)
-        return _create(fields, actor=people.root, owner=people.root, ip=None, auto_assign=True, now=now)
+        return lead_create(
+            data={"display_name": "x", "email": email}, actor=people.root, auto_assign=True, now=now
+        )
 
     assert capture_at(TUESDAY_10, "a@example.kr").owner == people.alice  # type: ignore[attr-defined]
     assert capture_at(TUESDAY_10, "b@example.kr").owner == people.alice  # type: ignore[attr-defined]
@@ -96,8 +95,6 @@ def test_leads_outside_working_hours_go_to_someone_in_hours(people: Personas) ->
 
 
 def test_when_nobody_is_in_hours_the_lead_waits_for_the_first_to_start(people: Personas) -> None:
-    from inyeon.leads.services import _clean, _create
-
     alice2 = UserFactory(username="alice2", role="sales_rep", team=people.gangnam)
     working_hours_set(
         user=people.alice, data={"weekdays": "01234", "start": "10:00", "end": "18:00"}, actor=people.root
@@ -109,8 +106,12 @@ def test_when_nobody_is_in_hours_the_lead_waits_for_the_first_to_start(people: P
         data={"name": "Pool", "strategy": "load", "team_id": people.gangnam.pk}, actor=people.root
     )
     late_friday = dt.datetime(2026, 6, 5, 22, 0, tzinfo=SEOUL)
-    fields, _errors = _clean({"display_name": "x", "email": "x@example.kr"}, people.root, creating=True)
-    lead = _create(fields, actor=people.root, owner=people.root, ip=None, auto_assign=True, now=late_friday)
+    lead = lead_create(
+        data={"display_name": "x", "email": "x@example.kr"},
+        actor=people.root,
+        auto_assign=True,
+        now=late_friday,
+    )
     assert lead.owner == alice2
     event = lead.events.get(kind=LeadEvent.Kind.ASSIGNED)
     assert event.data["waiting_until"].startswith("2026-06-08T08:00")
