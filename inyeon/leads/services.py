@@ -620,6 +620,7 @@ def lead_form_create(*, data: Mapping[str, Any], actor: User) -> LeadForm:
     thanks = clean_text(data, "thanks_message", errors, max_length=300) or ""
     min_fill = clean_int(data, "min_fill_seconds", errors, minimum=0)
     errors.raise_if_any()
+    assert owner is not None
     with transaction.atomic():
         form = LeadForm.objects.create(
             name=name,
@@ -675,7 +676,12 @@ def scoring_rule_create(*, data: Mapping[str, Any], actor: User) -> ScoringRule:
     errors.raise_if_any()
     with transaction.atomic():
         rule = ScoringRule.objects.create(
-            label=label, field=field, operator=operator, value=value, points=points or 0, position=position
+            label=label,
+            field=field or "",
+            operator=operator or "",
+            value=value,
+            points=points or 0,
+            position=position,
         )
         _config_audit(
             actor,
@@ -788,7 +794,7 @@ def assignment_rule_create(*, data: Mapping[str, Any], actor: User) -> Assignmen
             name=name,
             field=field or "",
             values=values,
-            strategy=strategy,
+            strategy=strategy or "",
             team=team,
             user=user,
             honour_working_hours=_bool(data.get("honour_working_hours", True)),
