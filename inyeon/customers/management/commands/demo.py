@@ -32,6 +32,9 @@ class Command(BaseCommand):
             self._logins()
             return
         if options["reset"]:
+            from inyeon.leads.demo import reset_leads
+
+            reset_leads()  # leads' deals hold on to accounts and contacts
             reset_customer_data()
         contacts = max(1, options["contacts"])
         accounts = options["accounts"] if options["accounts"] is not None else max(300, contacts // 33)
