@@ -34,7 +34,7 @@ from inyeon.leads.services import (
 )
 from inyeon.sales.models import Opportunity, StageKind
 
-SOURCES = [
+SOURCES: list[tuple[str, float]] = [
     (LeadSource.WEB_FORM, 0.35),
     (LeadSource.EVENT, 0.2),
     (LeadSource.REFERRAL, 0.12),
