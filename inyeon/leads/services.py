@@ -372,6 +372,15 @@ def lead_update(
             duplicates.refresh(locked)
         if changes:
             _event(locked, LeadEvent.Kind.UPDATED, actor, data={"fields": sorted(changes)})
+        if "owner" in changes:
+            locked.assigned_at = timezone.now()
+            locked.save(update_fields=["assigned_at"])
+            data = {
+                "from": changes["owner"][0],
+                "to": locked.owner_id,
+                "to_name": locked.owner.get_username(),
+            }
+            _event(locked, LeadEvent.Kind.ASSIGNED, actor, data={**data, "manual": True})
         audit(actor=actor, action="update", entity="lead", entity_id=locked.pk, changes=changes, ip=ip)
     return locked
 

@@ -153,3 +153,16 @@ def test_an_owner_chosen_by_hand_is_not_overridden_by_the_rules(people: Personas
         auto_assign=True,
     )
     assert lead.owner == people.alice
+
+
+def test_a_new_owner_chosen_in_the_edit_form_is_in_the_history(people: Personas) -> None:
+    from inyeon.leads.services import lead_update
+
+    lead = lead_create(data={"display_name": "x", "email": "x@example.kr"}, actor=people.alice)
+    lead_update(lead=lead, data={"owner_id": people.bob.pk}, actor=people.carol)
+    event = lead.events.get(kind=LeadEvent.Kind.ASSIGNED)
+    assert (
+        event.data["to"] == people.bob.pk
+        and event.data["from"] == people.alice.pk
+        and event.actor == people.carol
+    )
