@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from rapidfuzz import fuzz
 
-from inyeon.core.hangul import name_match_key
+from inyeon.core.hangul import name_match_key, search_key
 from inyeon.customers.models import Contact, ContactEmail, ContactPhone
 from inyeon.dataio.duplicates.keys import email_key
 from inyeon.leads.models import Lead, LeadDuplicate
@@ -64,15 +63,15 @@ def find(lead: Lead) -> list[LeadDuplicate]:
         for pk in contact_ids:
             contacts.setdefault(pk, Found()).add("phone", 100)
     name = _name(lead)
-    company = lead.company.strip()
+    company = search_key(lead.company)[:200] if lead.company.strip() else ""
     if name and company:
-        for other in others.filter(company__iexact=company).only(
+        for other in others.filter(company_key=company).only(
             "pk", "family_name", "given_name", "display_name"
         )[:CANDIDATES]:
             similarity = fuzz.ratio(name, _name(other))
             if similarity >= NAME_THRESHOLD:
                 leads.setdefault(other.pk, Found()).add("name_company", min(99, round(similarity)))
-        same_account = Contact.objects.filter(Q(account__name__iexact=company)).only(
+        same_account = Contact.objects.filter(account__search_name=company).only(
             "pk", "family_name", "given_name", "display_name"
         )[:CANDIDATES]
         for contact in same_account:

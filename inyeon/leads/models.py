@@ -89,6 +89,8 @@ class Lead(OwnedRecord):
     search_name = models.CharField(max_length=200, editable=False, default="")
     name_initials = models.CharField(max_length=100, editable=False, default="")
     company = models.CharField(_("company"), max_length=200, blank=True, default="")
+    # `search_key` of the company: the duplicate check finds the same company's leads through it.
+    company_key = models.CharField(max_length=200, editable=False, default="")
     job_title = models.CharField(_("job title"), max_length=100, blank=True, default="")
     industry = models.CharField(_("industry"), max_length=100, blank=True, default="")
     company_size = models.PositiveIntegerField(_("company size (employees)"), null=True, blank=True)
@@ -142,6 +144,7 @@ class Lead(OwnedRecord):
             # Load-based assignment counts a user's open leads.
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["search_name", "id"]),
+            models.Index(fields=["company_key"]),
             models.Index(fields=["email"]),
             models.Index(fields=["phone"]),
         ]

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inyeon.core.audit import audit, diff, snapshot
-from inyeon.core.hangul import has_hangul
+from inyeon.core.hangul import has_hangul, search_key
 from inyeon.core.models import Team, User
 from inyeon.core.visibility import can_assign_to_others, is_admin
 from inyeon.customers.choices import ActivityKind, ConsentChannel, ConsentStatus, NameOrder
@@ -178,6 +179,8 @@ def _clean(
         fields["display_name"] = display
     if (creating or {"family_name", "given_name", "display_name"} & fields.keys()) and not display.strip():
         errors.add("display_name", _("Enter a name: a family name, a given name or a display name."))
+    if "company" in fields:
+        fields["company_key"] = search_key(fields["company"])[:200]
     search_name, _given, initials = name_keys(display, family, given)
     fields["search_name"], fields["name_initials"] = search_name, initials
     email = fields.get("email", instance.email if instance else "")
@@ -734,9 +737,12 @@ def leads_rescore(*, actor: User | None, open_only: bool = True) -> int:
         if open_only
         else Lead.objects.all()
     )
-    counts: dict[int, int] = {}
-    for lead_id in LeadEvent.objects.filter(kind=LeadEvent.Kind.ACTIVITY).values_list("lead_id", flat=True):
-        counts[lead_id] = counts.get(lead_id, 0) + 1
+    counts = dict(
+        LeadEvent.objects.filter(kind=LeadEvent.Kind.ACTIVITY)
+        .values("lead")
+        .annotate(n=Count("id"))
+        .values_list("lead", "n")
+    )
     done = 0
     batch: list[Lead] = []
     for lead in qs.iterator(chunk_size=2000):

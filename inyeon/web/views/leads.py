@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from inyeon.core.audit import client_ip
 from inyeon.core.errors import ConflictError, error_dict
+from inyeon.core.hangul import search_key
 from inyeon.core.models import AccessLog, User
 from inyeon.core.visibility import assignable_users, can_assign_to_others, can_write
 from inyeon.customers.selectors import accounts_visible
@@ -96,7 +97,7 @@ def _convert_form(user: User, lead: Lead, data: Any = None) -> ConvertForm:
     ]
     accounts = {c.account for c in contacts if c.account is not None}
     if lead.company:
-        accounts |= set(accounts_visible(user).filter(name__iexact=lead.company)[:5])
+        accounts |= set(accounts_visible(user).filter(search_name=search_key(lead.company)[:200])[:5])
     account_field = form.fields["account_id"]
     assert isinstance(account_field, forms.ChoiceField)
     new_label = _("Create “%(name)s”") % {"name": lead.company} if lead.company else _("No account")
