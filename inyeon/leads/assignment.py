@@ -94,10 +94,17 @@ def pick(rule: AssignmentRule, users: list[User], allowed: set[int]) -> User:
     return eligible[0]
 
 
-def choose(lead: Lead, *, now: dt.datetime | None = None) -> Choice | None:
-    """The owner the first matching rule gives `lead`, or None when no rule applies."""
+def choose(
+    lead: Lead, *, now: dt.datetime | None = None, rules: list[AssignmentRule] | None = None
+) -> Choice | None:
+    """The owner the first matching rule gives `lead`, or None when no rule applies. `rules` (active,
+    in order) are the ones the caller has locked; by default they are read here."""
     now = now or timezone.now()
-    for rule in AssignmentRule.objects.filter(active=True).select_related("user").order_by("position", "pk"):
+    if rules is None:
+        rules = list(
+            AssignmentRule.objects.filter(active=True).select_related("user").order_by("position", "pk")
+        )
+    for rule in rules:
         if not rule_matches(rule, lead):
             continue
         users = candidates(rule)

@@ -211,10 +211,14 @@ def _rescore(lead: Lead) -> None:
 
 def _assign_by_rules(lead: Lead, actor: User | None, ip: str | None, now: dt.datetime | None = None) -> bool:
     """Give `lead` the owner the assignment rules choose; False when no rule applies."""
-    choice = assignment.choose(lead, now=now)
+    # The rules are locked (in id order) before choosing: two leads arriving together must not
+    # both read the same round-robin turn.
+    locked = {r.pk: r for r in AssignmentRule.objects.select_for_update().filter(active=True).order_by("pk")}
+    rules = sorted(locked.values(), key=lambda r: (r.position, r.pk))
+    choice = assignment.choose(lead, now=now, rules=rules)
     if choice is None:
         return False
-    rule = AssignmentRule.objects.select_for_update().get(pk=choice.rule.pk)
+    rule = choice.rule
     if rule.strategy == AssignmentStrategy.ROUND_ROBIN:
         rule.last_assigned = choice.user
         rule.save(update_fields=["last_assigned"])
@@ -433,10 +437,18 @@ def lead_activity_add(
     errors.raise_if_any()
     with transaction.atomic():
         locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        if locked.status == LeadStatus.CONVERTED:
+            raise ValidationError({"__all__": [_("This lead is converted; change the contact instead.")]})
         event = _event(locked, LeadEvent.Kind.ACTIVITY, actor, activity_kind=kind, subject=subject, body=body)
+        changes: dict[str, Any] = {
+            "lead": [None, locked.pk],
+            "kind": [None, kind],
+            "subject": [None, subject],
+        }
         if locked.status == LeadStatus.NEW:
             locked.status = LeadStatus.WORKING
             locked.save(update_fields=["status"])
+            changes["lead_status"] = [LeadStatus.NEW, LeadStatus.WORKING]
         _rescore(locked)
         audit(
             actor=actor,
@@ -444,7 +456,7 @@ def lead_activity_add(
             entity="lead_activity",
             entity_id=event.pk,
             ip=ip,
-            changes={"lead": [None, locked.pk], "kind": [None, kind], "subject": [None, subject]},
+            changes=changes,
         )
     return event
 

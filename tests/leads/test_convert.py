@@ -122,3 +122,10 @@ def test_another_reps_contact_cannot_be_linked(people: Personas) -> None:
     with pytest.raises(ValidationError) as exc:
         lead_convert(lead=lead, data={"contact_id": other.pk}, actor=people.alice)  # type: ignore[arg-type]
     assert "contact_id" in exc.value.message_dict
+
+
+def test_activities_are_refused_on_a_converted_lead(people: Personas) -> None:
+    lead = _lead(people)
+    lead_convert(lead=lead, data={}, actor=people.alice)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        lead_activity_add(lead=lead, data={"kind": "call", "subject": "late"}, actor=people.alice)  # type: ignore[arg-type]
