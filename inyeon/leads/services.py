@@ -778,6 +778,23 @@ def leads_rescore(*, actor: User | None, open_only: bool = True) -> int:
     return done
 
 
+def leads_rescore_request(*, actor: User, train: bool) -> None:
+    """Queue the rescoring of every open lead (and first the learning, with `train`): at a million
+    leads it takes minutes, so it runs in the worker."""
+    require_admin(actor)
+    from inyeon.leads.tasks import leads_rescore_task
+
+    with transaction.atomic():
+        audit(
+            actor=actor,
+            action="create",
+            entity="lead_rescore",
+            entity_id="all",
+            changes={"train": [None, train]},
+        )
+        transaction.on_commit(lambda: leads_rescore_task.enqueue(train=train, actor_id=actor.pk))
+
+
 def lead_score_model_train(*, actor: User | None) -> LeadScoreModel | None:
     """Learn from the won/lost history; None (and nothing stored) while there is too little of it."""
     if actor is not None:

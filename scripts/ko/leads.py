@@ -174,4 +174,5 @@ KO: dict[str, str] = {
     "Lead reassigned.": "리드를 재배정했습니다.",
     "Someone else changed this lead meanwhile; reload the page and convert again.": "그 사이 다른 사용자가 이 리드를 바꿨습니다. 페이지를 새로 고친 뒤 다시 전환하세요.",
     "Lead converted.": "리드를 전환했습니다.",
+    "Scoring of the open leads is queued; refresh this page to see the learned score's state.": "진행 중인 리드의 점수 계산을 대기열에 넣었습니다. 이 페이지를 새로 고쳐 학습된 점수 상태를 확인하세요.",
 }

@@ -120,18 +120,13 @@ def scoring_rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scoring_recompute(request: HttpRequest) -> HttpResponse:
+    """Queue learning (with `train`) and rescoring in the worker; the model state shows when done."""
     user = _admin(request)
-    if request.POST.get("train"):
-        model = services.lead_score_model_train(actor=user)
-        if model is None:
-            messages.warning(
-                request,
-                _("Not enough won and lost history yet: the score stays rule-based."),
-            )
-        else:
-            messages.success(request, _("Learned from %(n)s outcomes.") % {"n": model.outcomes})
-    count = services.leads_rescore(actor=user)
-    messages.success(request, _("%(n)s open leads scored again.") % {"n": count})
+    services.leads_rescore_request(actor=user, train=bool(request.POST.get("train")))
+    messages.success(
+        request,
+        _("Scoring of the open leads is queued; refresh this page to see the learned score's state."),
+    )
     return redirect("web:lead_settings_scoring")
 
 
