@@ -1,20 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import (
-    accounts,
-    analytics,
-    auth,
-    contacts,
-    duplicates,
-    exports,
-    home,
-    imports,
-    lead_capture,
-    lead_settings,
-    leads,
-    logs,
-)
+from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views.lead_capture import urlpatterns as lead_capture_urls
+from inyeon.web.views.lead_settings import urlpatterns as lead_settings_urls
+from inyeon.web.views.leads import urlpatterns as lead_urls
 
 app_name = "web"
 
@@ -43,4 +33,4 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
-urlpatterns += leads.urlpatterns + lead_settings.urlpatterns + lead_capture.urlpatterns
+urlpatterns += lead_urls + lead_settings_urls + lead_capture_urls
