@@ -21,6 +21,7 @@ inyeon/locale/%/LC_MESSAGES/django.mo: inyeon/locale/%/LC_MESSAGES/django.po $(V
 demo: install
 	$(BIN)/inyeon migrate --noinput
 	$(BIN)/inyeon demo
+	$(BIN)/inyeon demo_leads
 	$(BIN)/inyeon serve
 
 test: install

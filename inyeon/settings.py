@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "inyeon.dataio",
     "inyeon.sales",
     "inyeon.forecasts",
+    "inyeon.leads",
     "inyeon.web",
     "inyeon.activities",
     "inyeon.documents",
@@ -228,3 +229,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("INYEON_LOG_LEVEL", "WARNING")},
 }
+
+# Leads: submissions per IP address and window on the public lead forms ("count/seconds"), and the
+# won + lost outcomes needed before the learned lead score is used.
+INYEON_LEAD_FORM_RATE = env_str("INYEON_LEAD_FORM_RATE", "10/600")
+INYEON_LEAD_MIN_OUTCOMES = env_int("INYEON_LEAD_MIN_OUTCOMES", 50)

@@ -17,6 +17,7 @@ from inyeon.api import (
     forecasts,
     handlers,
     imports,
+    leads,
     me,
     notifications,
     opportunities,
@@ -63,6 +64,7 @@ api.add_router("/forecast", forecasts.forecast_router)
 api.add_router("/targets", forecasts.target_router)
 api.add_router("/incentive-plans", forecasts.plan_router)
 api.add_router("/payouts", forecasts.payout_router)
+api.add_router("/leads", leads.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -17,6 +17,7 @@ class RecordKind(models.TextChoices):
     ACCOUNTS = "accounts", _("Accounts")
     ORDERS = "orders", _("Orders")
     PRODUCTS = "products", _("Products")
+    LEADS = "leads", _("Leads")
 
 
 class JobStatus(models.TextChoices):

@@ -253,9 +253,70 @@ def clean_order(row: Row) -> dict[str, Any]:
     return out
 
 
+LEAD_SOURCES = {
+    "web form": "web_form",
+    "web": "web_form",
+    "웹": "web_form",
+    "웹 폼": "web_form",
+    "api": "api",
+    "import": "import",
+    "manual": "manual",
+    "referral": "referral",
+    "소개": "referral",
+    "추천": "referral",
+    "event": "event",
+    "행사": "event",
+    "전시회": "event",
+    "other": "other",
+    "기타": "other",
+}
+
+
+def clean_lead(row: Row) -> dict[str, Any]:
+    """A lead row: names as contacts have them, one e-mail and one phone, the company."""
+    for name, max_length in (
+        ("family_name", 100),
+        ("given_name", 100),
+        ("company", 200),
+        ("job_title", 100),
+        ("industry", 100),
+        ("region", 100),
+        ("campaign", 120),
+        ("notes", 10000),
+        ("owner", 150),
+    ):
+        row.take(name, _text(max_length))
+    full = row.take("full_name", n.full_name)
+    if full is not None:
+        row.out.pop("full_name")
+        row.out.setdefault("family_name", full[0])
+        row.out.setdefault("given_name", full[1])
+    row.take("email", n.email)
+    row.take("phone", n.phone)
+    row.take("company_size", lambda v: n.whole_number(v, 0))
+    row.take("country", _country)
+    row.take("source", lambda v: n.choice(v, LEAD_SOURCES))
+    out = row.done()
+    if "email" not in out and "phone" not in out:
+        raise RowInvalid(
+            [Problem(_("e-mail"), "", _("Enter an e-mail address or a phone number to reach the lead."))]
+        )
+    if not (out.get("family_name") or out.get("given_name")):
+        raise RowInvalid([Problem(_("full name"), "", _("This field is required."))])
+    return out
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise Invalid(_("Use a two-letter ISO country code such as KR."))
+    return code
+
+
 CLEANERS: dict[str, Callable[[Row], dict[str, Any]]] = {
     "contacts": clean_contact,
     "accounts": clean_account,
     "products": clean_product,
     "orders": clean_order,
+    "leads": clean_lead,
 }

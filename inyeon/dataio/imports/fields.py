@@ -256,11 +256,60 @@ ORDER_FIELDS = (
     Field("status", _("status"), ("status", "order status", "상태", "주문 상태")),
 )
 
+LEAD_FIELDS = (
+    Field(
+        "full_name",
+        _("full name"),
+        ("name", "full name", "lead name", "contact name", "성명", "이름 전체", "고객명", "성함"),
+    ),
+    Field("family_name", _("family name"), ("last name", "surname", "family name", "lastname", "성")),
+    Field("given_name", _("given name"), ("first name", "given name", "firstname", "이름")),
+    Field(
+        "email",
+        _("e-mail"),
+        ("email", "e-mail", "email address", "e-mail address", "이메일", "메일", "이메일 주소"),
+    ),
+    Field(
+        "phone",
+        _("phone"),
+        (
+            "phone",
+            "mobile",
+            "mobile phone",
+            "phone number",
+            "휴대폰",
+            "휴대전화",
+            "핸드폰",
+            "전화번호",
+            "연락처",
+        ),
+    ),
+    Field(
+        "company",
+        _("company"),
+        ("company", "company name", "organization", "organisation", "회사", "회사명", "소속"),
+    ),
+    Field("job_title", _("job title"), ("title", "job title", "position", "직함", "직책", "직위")),
+    Field("industry", _("industry"), ("industry", "업종", "산업")),
+    Field(
+        "company_size", _("company size (employees)"), ("employees", "company size", "직원 수", "임직원 수")
+    ),
+    Field("region", _("province / state"), ("region", "state", "province", "시도", "지역", "시/도")),
+    Field("country", _("country"), ("country", "국가")),
+    Field("source", _("source"), ("source", "lead source", "유입 경로", "출처")),
+    Field("campaign", _("campaign"), ("campaign", "캠페인")),
+    Field(
+        "notes", _("notes"), ("notes", "note", "description", "memo", "comments", "메모", "비고", "문의 내용")
+    ),
+    Field("owner", _("owner (user name)"), ("owner", "lead owner", "assigned to", "담당자")),
+)
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "contacts": CONTACT_FIELDS,
     "accounts": ACCOUNT_FIELDS,
     "products": PRODUCT_FIELDS,
     "orders": ORDER_FIELDS,
+    "leads": LEAD_FIELDS,
 }
 
 # What a file must map before an import can start: any one field of each group.
@@ -271,6 +320,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "accounts": (("name", "id", "external_id"),),
     "products": (("code",),),
     "orders": (("customer", "customer_email"), ("ordered_at",), ("amount",)),
+    "leads": (("full_name", "family_name", "given_name"), ("email", "phone")),
 }
 
 

@@ -32,6 +32,8 @@ from inyeon.customers.selectors import accounts_visible, contacts_visible, order
 from inyeon.dataio.imports import bulk
 from inyeon.dataio.imports.bulk import many
 from inyeon.dataio.imports.clean import Options, Problem
+from inyeon.leads.models import Lead, LeadSource
+from inyeon.leads.services import lead_create
 
 BATCH = 2000
 
@@ -836,9 +838,60 @@ def _midday(day: Any) -> Any:
     return dt.datetime.combine(day, dt.time(12, 0))
 
 
+class LeadHandler(Handler):
+    """Leads are created, never updated: a row whose e-mail (or, without one, phone) is already a
+    lead's is skipped as unchanged, so importing the same file twice adds nothing. Each new lead
+    goes through `leads.services.lead_create` (duplicate check against contacts, scoring, and the
+    assignment rules when the row names no owner)."""
+
+    entity = "lead"
+
+    def plan(
+        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+    ) -> Iterable[tuple[int, list[str], Verdict]]:
+        emails = {d["email"] for _line, _cells, d in rows if d.get("email")}
+        phones = {d["phone"] for _line, _cells, d in rows if d.get("phone") and not d.get("email")}
+        known_emails = set(Lead.objects.filter(email__in=many(emails)).values_list("email", flat=True))
+        known_phones = set(Lead.objects.filter(phone__in=many(phones)).values_list("phone", flat=True))
+        for line, cells, data in rows:
+            key = f"email:{data['email']}" if data.get("email") else f"phone:{data['phone']}"
+            repeat = self.repeat_of(line, [key], data)
+            if repeat is not None:
+                yield line, cells, repeat
+                continue
+            if data.get("email") in known_emails or (
+                not data.get("email") and data.get("phone") in known_phones
+            ):
+                yield line, cells, "unchanged"
+                continue
+            if "owner" in data:
+                owner = self.owner(data["owner"])
+                if isinstance(owner, Problem):
+                    yield line, cells, [owner]
+                    continue
+            yield line, cells, Planned("create", line, data)
+
+    def write(self, batch: list[Planned]) -> None:
+        for planned in batch:
+            data = dict(planned.data)
+            owner_name = data.pop("owner", None)
+            source = data.pop("source", LeadSource.IMPORT)
+            if owner_name:
+                owner = self.owner(owner_name)
+                assert isinstance(owner, User)
+                data["owner_id"] = owner.pk
+            lead_create(
+                data=data,
+                actor=self.actor,
+                source=source,
+                auto_assign=not owner_name,
+            )
+
+
 HANDLERS: dict[str, type[Handler]] = {
     "contacts": ContactHandler,
     "accounts": AccountHandler,
     "products": ProductHandler,
     "orders": OrderHandler,
+    "leads": LeadHandler,
 }

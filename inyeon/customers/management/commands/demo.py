@@ -35,6 +35,9 @@ class Command(BaseCommand):
             self._logins()
             return
         if options["reset"]:
+            from inyeon.leads.demo import reset_leads
+
+            reset_leads()  # converted leads point at deals, accounts and contacts
             reset_opportunities()
             reset_customer_data()
         contacts = max(1, options["contacts"])

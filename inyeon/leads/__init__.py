@@ -1,0 +1,1 @@
+"""Leads: capture (web form, API, import, manual), duplicate check, scoring, assignment, conversion."""
