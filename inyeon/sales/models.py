@@ -148,6 +148,8 @@ class Opportunity(OwnedRecord):
             models.Index(fields=["owner", "status", "close_date", "id"]),
             models.Index(fields=["team", "status", "close_date", "id"]),
             models.Index(fields=["status", "close_date", "id"]),
+            # Closed deals by when they closed: the forecast, win rate and cycle time read these.
+            models.Index(fields=["status", "closed_at"]),
             models.Index(fields=["pipeline", "stage", "status"]),
         ]
 
