@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inyeon.analytics",
     "inyeon.dataio",
     "inyeon.sales",
+    "inyeon.quotes",
     "inyeon.web",
 ]
 
