@@ -19,6 +19,8 @@ from inyeon.api import (
     orders,
     products,
 )
+from inyeon.api import contracts as contracts_api
+from inyeon.api import quotes as quotes_api
 from inyeon.api.auth import BearerToken, Session
 from inyeon.api.fallbacks import unknown_path, with_problems
 
@@ -48,6 +50,8 @@ api.add_router("/analytics", analytics.router)
 api.add_router("/imports", imports.router)
 api.add_router("/exports", exports.router)
 api.add_router("/duplicates", duplicates.router)
+api.add_router("/quotes", quotes_api.router)
+api.add_router("/contracts", contracts_api.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

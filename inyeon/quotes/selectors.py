@@ -78,13 +78,19 @@ def contracts_visible(user: User, *, single: bool = False) -> QuerySet[Contract]
 def contract_get(*, user: User, pk: int) -> Contract:
     return (
         contracts_visible(user, single=True)
-        .select_related("account", "contact", "quote", "opportunity", "owner", "previous", "reminder")
+        .select_related(
+            "account", "contact", "quote", "opportunity", "owner", "previous", "reminder", "next_contract"
+        )
         .get(pk=pk)
     )
 
 
 def contract_next(contract: Contract) -> Contract | None:
-    return Contract.objects.filter(previous=contract).first()
+    """The renewal of `contract` (loaded with it by the selectors above), if any."""
+    try:
+        return contract.next_contract
+    except Contract.DoesNotExist:
+        return None
 
 
 def contract_list(
@@ -97,7 +103,7 @@ def contract_list(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Contract]:
-    qs = contracts_visible(user).select_related("account", "contact", "owner")
+    qs = contracts_visible(user).select_related("account", "contact", "owner", "next_contract")
     if status:
         qs = qs.filter(status=status)
     if account_id:

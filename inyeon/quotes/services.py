@@ -1033,3 +1033,22 @@ def daily_jobs(*, on: dt.date | None = None) -> dict[str, int]:
         **contracts_roll_over(on=on),
         "reminders": contract_reminders_create(on=on),
     }
+
+
+def contract_delete(*, contract: Contract, actor: User, ip: str | None = None) -> None:
+    """Only a draft can be deleted; an active or ended contract is history."""
+    require_writer(actor)
+    if contract.status != ContractStatus.DRAFT:
+        raise ValidationError({"status": [_("Only a draft contract can be deleted.")]})
+    with transaction.atomic():
+        before = snapshot(contract, CONTRACT_AUDIT_FIELDS)
+        pk = contract.pk
+        contract.delete()
+        audit(
+            actor=actor,
+            action="delete",
+            entity="contract",
+            entity_id=pk,
+            ip=ip,
+            changes={k: [v, None] for k, v in before.items()},
+        )
