@@ -154,13 +154,18 @@ def _clean_lines(
         if not isinstance(raw, Mapping):
             errors.add(f"lines[{i}]", _("Enter a line object."))
             continue
-        has_product = raw.get("product_id") not in (None, "")
+        code = str(raw.get("product_code") or "").strip()
+        has_product = raw.get("product_id") not in (None, "") or bool(code)
         description = str(raw.get("description") or "").strip()
         if not has_product and not description:
             continue
         sub = Errors()
         product = None
-        if has_product:
+        if code:
+            product = Product.objects.filter(code=code, active=True).first()
+            if product is None:
+                sub.add("product_code", _("No product has this code."))
+        elif has_product:
             product_id = clean_int(raw, "product_id", sub)
             product = Product.objects.filter(pk=product_id, active=True).first() if product_id else None
             if product is None and "product_id" not in sub.by_field:

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views import (
+    accounts,
+    analytics,
+    auth,
+    contacts,
+    contracts,
+    duplicates,
+    exports,
+    home,
+    imports,
+    logs,
+    quotes,
+)
 
 app_name = "web"
 
@@ -30,3 +42,4 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
+urlpatterns += quotes.urlpatterns + contracts.urlpatterns
