@@ -25,7 +25,7 @@ class QuoteForm(ServiceForm):
         label=_("quote discount"),
         required=False,
         max_length=20,
-        help_text=_("A percentage such as 10% or an amount such as 50000."),
+        help_text=_("A percentage such as 10%, or an amount such as 50000."),
     )
     terms = forms.CharField(label=_("terms"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

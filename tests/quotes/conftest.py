@@ -20,7 +20,11 @@ from tests.factories import AccountFactory, ContactFactory, ProductFactory
 def customer(people: Personas) -> Contact:
     account = AccountFactory(owner=people.alice, name="(주)한빛상사")
     return ContactFactory(
-        owner=people.alice, family_name="김", given_name="민수", account=account, primary_email="minsu@hanbit.kr"
+        owner=people.alice,
+        family_name="김",
+        given_name="민수",
+        account=account,
+        primary_email="minsu@hanbit.kr",
     )
 
 
@@ -40,6 +44,12 @@ def make_contract(actor: User, account: Account, **data: Any) -> Contract:
     start = data.pop("start", timezone.localdate() - dt.timedelta(days=300))
     data.setdefault("end_date", (start + dt.timedelta(days=364)).isoformat())
     return contract_create(
-        data={"title": "유지보수 계약", "account_id": account.pk, "start_date": start.isoformat(), "value": 12_000_000, **data},
+        data={
+            "title": "유지보수 계약",
+            "account_id": account.pk,
+            "start_date": start.isoformat(),
+            "value": 12_000_000,
+            **data,
+        },
         actor=actor,
     )

@@ -54,7 +54,11 @@ def test_create_read_patch_and_version_a_quote(people: Personas, customer: Conta
 def test_bad_input_is_problem_json_naming_each_field(people: Personas, customer: Contact) -> None:
     response = api_client(people.alice).post(
         "/api/v1/quotes",
-        {"contact_id": customer.pk, "currency": "ZZZ", "lines": [{"description": "a", "quantity": 0, "unit_price": 1}]},
+        {
+            "contact_id": customer.pk,
+            "currency": "ZZZ",
+            "lines": [{"description": "a", "quantity": 0, "unit_price": 1}],
+        },
         content_type="application/json",
     )
     assert response.status_code == 422 and response["Content-Type"].startswith("application/problem+json")
@@ -142,5 +146,7 @@ def test_the_list_query_count_is_capped(
 
 def test_the_openapi_document_lists_the_endpoints(people: Personas) -> None:
     paths = body(api_client(people.alice).get("/api/v1/openapi.json"))["paths"]
-    assert {"/api/v1/quotes", "/api/v1/quotes/{quote_id}/pdf", "/api/v1/quotes/{quote_id}/accept"} <= set(paths)
+    assert {"/api/v1/quotes", "/api/v1/quotes/{quote_id}/pdf", "/api/v1/quotes/{quote_id}/accept"} <= set(
+        paths
+    )
     assert "/api/v1/contracts/{contract_id}/renew" in paths

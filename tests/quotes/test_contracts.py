@@ -15,8 +15,8 @@ from inyeon.quotes.models import Contract, ContractStatus
 from inyeon.quotes.services import (
     add_months,
     contract_create,
-    contract_renew,
     contract_reminders_create,
+    contract_renew,
     contract_terminate,
     contract_update,
     contracts_roll_over,
@@ -57,7 +57,9 @@ def test_bad_contract_input_names_each_field(people: Personas, customer: Contact
     assert not Contract.objects.exists()
 
 
-def test_renewal_creates_the_next_term_linked_to_the_previous_one(people: Personas, customer: Contact) -> None:
+def test_renewal_creates_the_next_term_linked_to_the_previous_one(
+    people: Personas, customer: Contact
+) -> None:
     contract = make_contract(people.alice, customer.account, start=dt.date(2025, 3, 1), end_date="2026-02-28")
     renewal = contract_renew(contract=contract, actor=people.alice)
     contract.refresh_from_db()

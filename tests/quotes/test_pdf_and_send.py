@@ -35,7 +35,15 @@ def render(quote: object) -> bytes:
 def test_the_pdf_shows_the_korean_customer_lines_and_total(people: Personas, customer: Contact) -> None:
     quote = make_quote(people.alice, customer, terms="납품 후 30일 이내 지급")
     text = pdf_text(render(quote))
-    for expected in ("견적서", "김민수", "(주)한빛상사", "컨설팅", "₩330,000", quote.number, "납품 후 30일 이내 지급"):
+    for expected in (
+        "견적서",
+        "김민수",
+        "(주)한빛상사",
+        "컨설팅",
+        "₩330,000",
+        quote.number,
+        "납품 후 30일 이내 지급",
+    ):
         assert expected in text
 
 

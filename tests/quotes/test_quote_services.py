@@ -114,7 +114,10 @@ def test_editing_a_sent_quote_makes_a_new_version_and_keeps_the_old_lines(
     quote = quote_send(quote=quote, actor=people.alice)
     quote = quote_update(
         quote=quote,
-        data={"lines": [{"description": "컨설팅", "quantity": 3, "unit_price": 150_000}], "discount": "20000"},
+        data={
+            "lines": [{"description": "컨설팅", "quantity": 3, "unit_price": 150_000}],
+            "discount": "20000",
+        },
         actor=people.alice,
     )
     assert quote.current_version == 2 and quote.status == QuoteStatus.DRAFT

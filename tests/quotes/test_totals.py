@@ -30,8 +30,12 @@ def test_tax_is_rounded_once_per_rate_not_per_line() -> None:
 def test_line_discounts_in_percent_and_amount() -> None:
     result = compute(
         [
-            LineInput(quantity=2, unit_price=10_005, tax_rate_bp=VAT, discount_kind="percent", discount_value=1250),
-            LineInput(quantity=1, unit_price=50_000, tax_rate_bp=VAT, discount_kind="amount", discount_value=7_000),
+            LineInput(
+                quantity=2, unit_price=10_005, tax_rate_bp=VAT, discount_kind="percent", discount_value=1250
+            ),
+            LineInput(
+                quantity=1, unit_price=50_000, tax_rate_bp=VAT, discount_kind="amount", discount_value=7_000
+            ),
         ]
     )
     first, second = result.lines
@@ -41,7 +45,9 @@ def test_line_discounts_in_percent_and_amount() -> None:
 
 
 def test_an_amount_discount_never_exceeds_the_line() -> None:
-    result = compute([LineInput(quantity=1, unit_price=100, tax_rate_bp=VAT, discount_kind="amount", discount_value=500)])
+    result = compute(
+        [LineInput(quantity=1, unit_price=100, tax_rate_bp=VAT, discount_kind="amount", discount_value=500)]
+    )
     assert result.lines[0].net == 0 and result.total == 0
 
 

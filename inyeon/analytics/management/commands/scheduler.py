@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from inyeon.analytics.schedule import enqueue_due_runs
+from inyeon.quotes.schedule import enqueue_daily_job
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             run = enqueue_due_runs()
             if run is not None:
                 self.stdout.write(f"Scheduled scoring run #{run.pk} queued.")
+            if enqueue_daily_job():
+                self.stdout.write("Daily quote and contract job queued.")
             if options["once"]:
                 return
             time.sleep(options["interval"])
