@@ -538,7 +538,7 @@ def quote_send(*, quote: Quote, actor: User, ip: str | None = None) -> Quote:
                 "subject": _("Quote %(n)s (v%(v)d) sent") % {"n": locked.number, "v": version.number},
                 "body": locked.title,
                 "contact_id": locked.contact_id,
-                "account_id": locked.account_id,
+                "account_id": _account_unless_contact(locked),
             },
             actor=actor,
             ip=ip,
@@ -568,7 +568,7 @@ def quote_accept(*, quote: Quote, actor: User, ip: str | None = None) -> Quote:
         order = order_create(
             data={
                 "contact_id": locked.contact_id,
-                "account_id": locked.account_id,
+                "account_id": _account_unless_contact(locked),
                 "currency": locked.currency,
                 "channel": "sales",
                 "status": "pending",
@@ -1018,7 +1018,7 @@ def contract_reminders_create(*, on: dt.date | None = None) -> int:
                         "body": _("Contract ends on %(d)s; it renews automatically: %(a)s.")
                         % {"d": locked.end_date.isoformat(), "a": _("yes") if locked.auto_renew else _("no")},
                         "contact_id": locked.contact_id,
-                        "account_id": locked.account_id,
+                        "account_id": _account_unless_contact(locked),
                         "due_at": dt.datetime.combine(max(due, day), dt.time(9, 0)),
                     },
                     actor=locked.owner,
@@ -1057,3 +1057,9 @@ def contract_delete(*, contract: Contract, actor: User, ip: str | None = None) -
             ip=ip,
             changes={k: [v, None] for k, v in before.items()},
         )
+
+
+def _account_unless_contact(record: Quote | Contract) -> int | None:
+    """The account id to hand to customers' services, which take the account from the contact when
+    there is one (the contact's account may belong to someone the actor cannot see)."""
+    return None if record.contact_id else record.account_id

@@ -55,6 +55,10 @@ class Command(BaseCommand):
             f"{summary.activities:,} activities, {summary.consents:,} consent records "
             f"in {summary.seconds:.1f} s"
         )
+        from inyeon.demo.quotes import generate_quotes
+
+        made = generate_quotes(users=users, seed=options["seed"])
+        self.stdout.write(f"Quotes: {made['quotes']}, contracts: {made['contracts']}")
         if not options["no_scoring"]:
             self._score(quiet=options["quiet"])
         else:
