@@ -15,8 +15,8 @@ from inyeon.customers.models import Contact, Product
 from inyeon.quotes.models import Contract, Quote, QuoteStatus
 from inyeon.quotes.services import (
     contract_create,
-    contract_renew,
     contract_reminders_create,
+    contract_renew,
     quote_accept,
     quote_create,
     quote_reject,
