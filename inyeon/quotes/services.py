@@ -502,7 +502,11 @@ def quote_send(*, quote: Quote, actor: User, ip: str | None = None) -> Quote:
 
     require_writer(actor)
     with transaction.atomic():
-        locked = Quote.objects.select_for_update().select_related("contact", "account").get(pk=quote.pk)
+        locked = (
+            Quote.objects.select_for_update(of=("self",))
+            .select_related("contact", "account")
+            .get(pk=quote.pk)
+        )
         _refuse_if_lapsed(locked)
         if locked.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
             _move(locked, QuoteStatus.SENT)
@@ -999,7 +1003,7 @@ def contract_reminders_create(*, on: dt.date | None = None) -> int:
     ).values_list("pk", flat=True)
     for pk in candidates:
         with transaction.atomic():
-            locked = Contract.objects.select_for_update().select_related("owner").get(pk=pk)
+            locked = Contract.objects.select_for_update(of=("self",)).select_related("owner").get(pk=pk)
             if locked.reminder_id is not None or locked.status != ContractStatus.ACTIVE:
                 continue
             due = reminder_due(locked)
