@@ -128,7 +128,6 @@ KO: dict[str, str] = {
     "No lines yet.": "아직 품목이 없습니다.",
     "Send by e-mail": "이메일로 발송",
     "To": "받는 사람",
-    "the contact's e-mail address": "연락처의 이메일 주소",
     "The contact has no e-mail address.": "연락처에 이메일 주소가 없습니다.",
     "Accept and create the order": "수락하고 주문 만들기",
     "Reject": "거절",

@@ -163,3 +163,43 @@ def test_the_lists_cap_their_queries(
         assert client.get("/quotes/").status_code == 200
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert client.get("/contracts/").status_code == 200
+
+
+def test_the_recipient_is_masked_for_roles_without_personal_data_and_logged_for_the_rest(
+    people: Personas, customer: Contact
+) -> None:
+    from inyeon.core.models import AccessLog
+
+    quote = make_quote(people.alice, customer)
+    marketer_page = login(people.dave).get(f"/quotes/{quote.pk}/").content.decode()
+    assert "minsu@hanbit.kr" not in marketer_page and "@hanbit.kr" in marketer_page
+    assert not AccessLog.objects.exists()
+    assert "minsu@hanbit.kr" in login(people.alice).get(f"/quotes/{quote.pk}/").content.decode()
+    log = AccessLog.objects.get()
+    assert log.actor == people.alice and log.subject_ids == [customer.pk] and quote.number in log.detail
+
+
+def test_the_daily_command_runs_the_job(people: Personas, customer: Contact) -> None:
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    quote = make_quote(people.alice, customer)
+    Quote.objects.filter(pk=quote.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=2))
+    out = io.StringIO()
+    call_command("quotes_daily", stdout=out)
+    assert "quotes_expired: 1" in out.getvalue()
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.EXPIRED
+
+
+def test_the_scheduler_queues_the_daily_job_once_a_day(db: None) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from inyeon.quotes.schedule import enqueue_daily_job
+
+    assert enqueue_daily_job() is True
+    assert enqueue_daily_job() is False
+    assert DBTaskResult.objects.count() == 1

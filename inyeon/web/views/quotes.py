@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from inyeon.core.audit import client_ip
 from inyeon.core.errors import ConflictError, error_dict
-from inyeon.core.models import User
+from inyeon.core.models import AccessLog, User
 from inyeon.core.visibility import assignable_users, can_assign_to_others
+from inyeon.customers.privacy import log_pii_access, present_pii
 from inyeon.quotes import selectors, services
 from inyeon.quotes.models import Quote, QuoteLine, QuoteStatus
 from inyeon.quotes.pdf import render_quote_pdf
@@ -52,6 +53,17 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = next((v for v in versions if v.number == shown), None)
     if version is None:
         raise Http404
+    recipient = services.quote_recipient(quote)
+    if quote.contact is not None and recipient == quote.contact.primary_email:
+        # The contact's address is personal data: masked for roles without it, and logged when shown.
+        recipient = present_pii(quote.contact, user).email
+        log_pii_access(
+            user=user,
+            contacts=[quote.contact],
+            action=AccessLog.Action.VIEW,
+            ip=client_ip(request),
+            detail=f"quote {quote.number}",
+        )
     return render(
         request,
         "web/quotes/detail.html",
@@ -60,7 +72,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "version": version,
             "lines": list(version.lines.all()),
-            "recipient": services.quote_recipient(quote),
+            "recipient": recipient,
             "editable": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT),
             "decidable": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT),
             "sendable": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT) and version.sent_at is None,
