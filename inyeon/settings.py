@@ -217,3 +217,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("INYEON_LOG_LEVEL", "WARNING")},
 }
+
+# Quotes and contracts (docs/quotes.md): the company printed on quote PDFs, an optional TrueType
+# Korean font to embed, and how many days before the notice deadline renewal reminders fall due.
+INYEON_COMPANY = {
+    "name": env_str("INYEON_COMPANY_NAME", "인연 CRM (Inyeon)"),
+    "address": env_str("INYEON_COMPANY_ADDRESS", ""),
+    "phone": env_str("INYEON_COMPANY_PHONE", ""),
+    "email": env_str("INYEON_COMPANY_EMAIL", DEFAULT_FROM_EMAIL),
+}
+INYEON_PDF_FONT = env_str("INYEON_PDF_FONT", "")
+INYEON_RENEWAL_REMINDER_DAYS = env_int("INYEON_RENEWAL_REMINDER_DAYS", 14)

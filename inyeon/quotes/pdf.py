@@ -9,7 +9,6 @@ offline on a fresh machine, and better with a font installed.
 from __future__ import annotations
 
 import io
-import os
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -54,10 +53,11 @@ def font_name(configured: str | None = None) -> str:
 
 
 def configured_font() -> str | None:
-    return getattr(settings, "INYEON_PDF_FONT", None) or os.environ.get("INYEON_PDF_FONT") or None
+    return getattr(settings, "INYEON_PDF_FONT", "") or None
 
 
 def company() -> dict[str, str]:
+    """The sender printed in the header (INYEON_COMPANY_* settings)."""
     default = {"name": "인연 CRM (Inyeon)", "address": "", "phone": "", "email": settings.DEFAULT_FROM_EMAIL}
     return {**default, **getattr(settings, "INYEON_COMPANY", {})}
 

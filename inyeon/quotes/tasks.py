@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django_tasks import task
 
 from inyeon.core.models import User
 from inyeon.quotes import selectors, services
-from inyeon.quotes.pdf import render_quote_pdf
+from inyeon.quotes.pdf import company, render_quote_pdf
 
 
 @task()
@@ -33,7 +32,7 @@ def quote_email_task(quote_id: int, version: int, actor_id: int) -> str:
             "n": quote.number,
             "v": version,
             "d": quote.valid_until.isoformat(),
-            "company": getattr(settings, "INYEON_COMPANY", {}).get("name", "Inyeon CRM"),
+            "company": company()["name"],
         }
     message = EmailMessage(
         subject=subject, body=body, to=[recipient], reply_to=[actor.email] if actor.email else None

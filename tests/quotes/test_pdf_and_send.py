@@ -95,3 +95,12 @@ def test_a_quote_without_an_address_is_not_sent(people: Personas, customer: Cont
     assert "contact_id" in exc.value.message_dict
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_company_header_comes_from_the_settings(
+    people: Personas, customer: Contact, settings: object
+) -> None:
+    settings.INYEON_COMPANY = {"name": "(주)인연소프트", "phone": "02-1234-5678"}  # type: ignore[attr-defined]
+    text = pdf_text(render(make_quote(people.alice, customer)))
+    assert "(주)인연소프트" in text and "02-1234-5678" in text
