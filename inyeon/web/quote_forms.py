@@ -35,6 +35,14 @@ class QuoteForm(ServiceForm):
     contact_id = forms.CharField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def show_customer_fields(self) -> None:
+        """A new quote not started from a customer's page asks for the customer's number."""
+        for name, label in (("contact_id", _("contact number")), ("account_id", _("account number"))):
+            field = self.fields[name]
+            field.widget = forms.TextInput(attrs={"inputmode": "numeric"})
+            field.label = label
+            field.help_text = _("The number in the address of the customer's page, e.g. 42 in /contacts/42/.")
+
     def service_data(self, lines: list[dict[str, str]], *, creating: bool) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
         if not creating:

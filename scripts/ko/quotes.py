@@ -147,4 +147,7 @@ KO: dict[str, str] = {
     "The quote is being sent by e-mail.": "견적을 이메일로 발송하고 있습니다.",
     "Quote accepted; the order was created.": "견적을 수락하고 주문을 만들었습니다.",
     "Quote marked as rejected.": "견적을 거절됨으로 표시했습니다.",
+    "contact number": "연락처 번호",
+    "account number": "거래처 번호",
+    "The number in the address of the customer's page, e.g. 42 in /contacts/42/.": "고객 페이지 주소에 있는 번호입니다. 예: /contacts/42/의 42.",
 }

@@ -203,3 +203,17 @@ def test_the_scheduler_queues_the_daily_job_once_a_day(db: None) -> None:
     assert enqueue_daily_job() is True
     assert enqueue_daily_job() is False
     assert DBTaskResult.objects.count() == 1
+
+
+def test_a_quote_started_from_the_list_asks_for_the_customer(people: Personas, customer: Contact) -> None:
+    client = login(people.alice)
+    page = client.get("/quotes/new/").content.decode()
+    assert 'name="contact_id"' in page and 'type="hidden" name="contact_id"' not in page
+    response = client.post(
+        "/quotes/new/", editor_post(customer, [{"description": "A", "quantity": "1", "unit_price": "1000"}])
+    )
+    assert response.status_code == 302 and Quote.objects.get().contact == customer
+    other = login(people.oscar).post(
+        "/quotes/new/", editor_post(customer, [{"description": "A", "quantity": "1", "unit_price": "1000"}])
+    )
+    assert other.status_code == 200 and Quote.objects.count() == 1  # oscar may not see the contact

@@ -174,6 +174,11 @@ def _editor(request: HttpRequest, user: User, quote: Quote | None) -> HttpRespon
             },
         )
         rows = line_rows(None, _existing_rows(selectors.version_lines(version)))
+    if quote is None and not any(
+        (form.data if form.is_bound else form.initial).get(k)
+        for k in ("opportunity_id", "account_id", "contact_id")
+    ):
+        form.show_customer_fields()
     return render(
         request,
         "web/quotes/form.html",
