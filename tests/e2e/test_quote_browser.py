@@ -8,10 +8,12 @@ from inyeon.core.services import team_ensure, user_create
 from inyeon.customers.models import Order
 from inyeon.quotes.models import Quote
 from tests.factories import ContactFactory
+from tests.quotes.conftest import tax_rates  # noqa: F401  (a fixture)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.usefixtures("tax_rates")
 def test_a_rep_writes_a_quote_with_vat_and_accepts_it(page: object, live_server: object) -> None:
     rep = user_create(
         username="jiwoo", password="a long demo password 5", role="sales_rep", team=team_ensure(name="강남팀")

@@ -53,3 +53,23 @@ def make_contract(actor: User, account: Account, **data: Any) -> Contract:
         },
         actor=actor,
     )
+
+
+@pytest.fixture
+def tax_rates(transactional_db: None) -> None:
+    """The tax rates of the data migration, for tests on a flushed (transactional) database."""
+    import importlib
+
+    from inyeon.quotes.models import TaxRate
+
+    migration = importlib.import_module("inyeon.quotes.migrations.0002_tax_rates")
+    for code, label_ko, label_en, rate_bp, is_default in migration.RATES:
+        TaxRate.objects.get_or_create(
+            code=code,
+            defaults={
+                "label_ko": label_ko,
+                "label_en": label_en,
+                "rate_bp": rate_bp,
+                "is_default": is_default,
+            },
+        )

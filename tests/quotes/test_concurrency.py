@@ -16,8 +16,8 @@ from tests.quotes.conftest import make_quote
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_parallel_accepts_create_one_order(people: Personas, customer: Contact) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_parallel_accepts_create_one_order(people: Personas, customer: Contact, tax_rates: None) -> None:
     quote = make_quote(people.alice, customer)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

@@ -61,9 +61,9 @@ def test_a_missing_font_file_falls_back_to_the_built_in_korean_font(settings: ob
     assert quote_pdf.font_name("/etc/hostname") in (quote_pdf.CID_FONT, "InyeonKorean")  # not a font
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker runs the e-mail task
+@pytest.mark.django_db(transaction=True)  # the worker runs the e-mail task
 def test_sending_enqueues_one_email_sets_the_status_and_logs_an_activity(
-    people: Personas, customer: Contact
+    people: Personas, customer: Contact, tax_rates: None
 ) -> None:
     quote = make_quote(people.alice, customer)
     quote = quote_send(quote=quote, actor=people.alice)
