@@ -1,19 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from inyeon.web.views import (
-    accounts,
-    analytics,
-    auth,
-    contacts,
-    contracts,
-    duplicates,
-    exports,
-    home,
-    imports,
-    logs,
-    quotes,
-)
+from inyeon.web.views import accounts, analytics, auth, contacts, duplicates, exports, home, imports, logs
+from inyeon.web.views import contracts as contract_views
+from inyeon.web.views import quotes as quote_views
 
 app_name = "web"
 
@@ -42,4 +32,4 @@ urlpatterns = [
     path("audit/access/", logs.access_log, name="access_log"),
 ]
 urlpatterns += imports.urlpatterns + exports.urlpatterns + duplicates.urlpatterns
-urlpatterns += quotes.urlpatterns + contracts.urlpatterns
+urlpatterns += quote_views.urlpatterns + contract_views.urlpatterns
