@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "inyeon.sales",
     "inyeon.forecasts",
     "inyeon.leads",
+    "inyeon.quotes",
     "inyeon.web",
     "inyeon.activities",
     "inyeon.documents",
@@ -234,3 +235,13 @@ LOGGING = {
 # won + lost outcomes needed before the learned lead score is used.
 INYEON_LEAD_FORM_RATE = env_str("INYEON_LEAD_FORM_RATE", "10/600")
 INYEON_LEAD_MIN_OUTCOMES = env_int("INYEON_LEAD_MIN_OUTCOMES", 50)
+# Quotes and contracts (docs/quotes.md): the company printed on quote PDFs, an optional TrueType
+# Korean font to embed, and how many days before the notice deadline renewal reminders fall due.
+INYEON_COMPANY = {
+    "name": env_str("INYEON_COMPANY_NAME", "인연 CRM (Inyeon)"),
+    "address": env_str("INYEON_COMPANY_ADDRESS", ""),
+    "phone": env_str("INYEON_COMPANY_PHONE", ""),
+    "email": env_str("INYEON_COMPANY_EMAIL", DEFAULT_FROM_EMAIL),
+}
+INYEON_PDF_FONT = env_str("INYEON_PDF_FONT", "")
+INYEON_RENEWAL_REMINDER_DAYS = env_int("INYEON_RENEWAL_REMINDER_DAYS", 14)

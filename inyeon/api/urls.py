@@ -26,6 +26,8 @@ from inyeon.api import (
     price_lists,
     products,
 )
+from inyeon.api import contracts as contracts_api
+from inyeon.api import quotes as quotes_api
 from inyeon.api.auth import BearerToken, Session
 from inyeon.api.fallbacks import unknown_path, with_problems
 
@@ -65,6 +67,8 @@ api.add_router("/targets", forecasts.target_router)
 api.add_router("/incentive-plans", forecasts.plan_router)
 api.add_router("/payouts", forecasts.payout_router)
 api.add_router("/leads", leads.router)
+api.add_router("/quotes", quotes_api.router)
+api.add_router("/contracts", contracts_api.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

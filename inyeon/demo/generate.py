@@ -487,7 +487,10 @@ def demo_exists() -> bool:
 
 def reset_customer_data() -> None:
     """Delete every customer record (not users): used by `inyeon demo --reset`."""
+    from inyeon.demo.quotes import reset_quotes
+
     with transaction.atomic():
+        reset_quotes()
         for model in (
             OrderLine,
             Order,

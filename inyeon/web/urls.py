@@ -14,7 +14,9 @@ from inyeon.web.views import (
     logs,
 )
 from inyeon.web.views import calendar as calendar_views
+from inyeon.web.views import contracts as contract_views
 from inyeon.web.views import documents as document_views
+from inyeon.web.views import quotes as quote_views
 from inyeon.web.views.forecasts import urlpatterns as forecast_urlpatterns
 from inyeon.web.views.lead_capture import urlpatterns as lead_capture_urls
 from inyeon.web.views.lead_settings import urlpatterns as lead_settings_urls
@@ -55,3 +57,4 @@ from inyeon.web.views import pipeline_admin, sales  # noqa: E402
 urlpatterns += sales.urlpatterns + pipeline_admin.urlpatterns
 urlpatterns += forecast_urlpatterns
 urlpatterns += lead_urls + lead_settings_urls + lead_capture_urls
+urlpatterns += quote_views.urlpatterns + contract_views.urlpatterns

@@ -265,3 +265,23 @@ def test_read_only_users_see_the_board_without_move_forms(people: Personas) -> N
     html = login(people.rita).get(reverse("web:pipeline_board")).content.decode()
     assert "마포 건" in html and 'draggable="true"' not in html and "/move/" not in html
     assert login(people.rita).get(reverse("web:opportunity_create")).status_code == 403
+
+
+def test_the_opportunity_page_lists_its_quotes_and_starts_a_new_one(people: Personas) -> None:
+    from inyeon.quotes.services import quote_create
+
+    opp = make_opportunity(people.alice, name="ERP 도입")
+    quote = quote_create(
+        data={
+            "opportunity_id": opp.pk,
+            "account_id": opp.account_id,
+            "lines": [{"description": "컨설팅", "quantity": 1, "unit_price": 100_000}],
+        },
+        actor=people.alice,
+    )
+    page = login(people.alice).get(reverse("web:opportunity", args=[opp.pk])).content.decode()
+    assert quote.number in page
+    assert f"{reverse('web:quote_create')}?opportunity={opp.pk}" in page
+    # Carol (the manager) sees it too; Bob's team does not reach the opportunity at all.
+    assert quote.number in login(people.carol).get(reverse("web:opportunity", args=[opp.pk])).content.decode()
+    assert login(people.bob).get(reverse("web:opportunity", args=[opp.pk])).status_code == 404

@@ -25,6 +25,7 @@ from inyeon.core.audit import client_ip
 from inyeon.core.errors import ConflictError, error_dict
 from inyeon.core.models import User
 from inyeon.core.visibility import assignable_users, can_assign_to_others, can_write
+from inyeon.quotes import selectors as quote_selectors
 from inyeon.sales import selectors, services
 from inyeon.sales.models import Opportunity, StageKind
 from inyeon.web.forms import BLANK
@@ -145,6 +146,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lost_reasons": list(selectors.close_reasons(kind=StageKind.LOST)),
             "reasons": list(selectors.close_reasons()),
             "can_move": can_write(user),
+            "quotes": quote_selectors.quote_list(user=user, opportunity_id=opp.pk, limit=20).items,
         },
     )
 

@@ -10,6 +10,7 @@ from django.db import close_old_connections
 
 from inyeon.activities.schedule import enqueue_due_reminders
 from inyeon.analytics.schedule import enqueue_due_runs
+from inyeon.quotes.schedule import enqueue_daily_job
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Scheduled scoring run #{run.pk} queued.")
             if enqueue_due_reminders():
                 self.stdout.write("Reminders due: sending queued.")
+            if enqueue_daily_job():
+                self.stdout.write("Daily quote and contract job queued.")
             if options["once"]:
                 return
             time.sleep(options["interval"])

@@ -35,9 +35,12 @@ class Command(BaseCommand):
             self._logins()
             return
         if options["reset"]:
+            from inyeon.demo.quotes import reset_quotes
             from inyeon.leads.demo import reset_leads
 
-            reset_leads()  # converted leads point at deals, accounts and contacts
+            # Quotes point at deals, converted leads at deals and customers: delete in that order.
+            reset_quotes()
+            reset_leads()
             reset_opportunities()
             reset_customer_data()
         contacts = max(1, options["contacts"])
@@ -64,6 +67,10 @@ class Command(BaseCommand):
             f"{opportunities:,} opportunities "
             f"in {summary.seconds:.1f} s"
         )
+        from inyeon.demo.quotes import generate_quotes
+
+        made = generate_quotes(users=users, seed=options["seed"])
+        self.stdout.write(f"Quotes: {made['quotes']}, contracts: {made['contracts']}")
         if not options["no_scoring"]:
             self._score(quiet=options["quiet"])
         else:
