@@ -11,7 +11,7 @@ class DocumentsConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
-        from inyeon.documents.registry import register_customer_types
+        from inyeon.documents.registry import register_customer_types, register_sales_types
         from inyeon.documents.sniff import KNOWN_TYPES
 
         unknown = sorted(set(settings.INYEON_DOCUMENT_TYPES) - set(KNOWN_TYPES))
@@ -21,3 +21,4 @@ class DocumentsConfig(AppConfig):
                 f"known: {', '.join(KNOWN_TYPES)}"
             )
         register_customer_types()
+        register_sales_types()

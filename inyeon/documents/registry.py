@@ -2,7 +2,7 @@
 
 A new app makes its records attachable from its `AppConfig.ready()`:
 
-    register("opportunity", label=_("opportunity"), get_visible=selectors.opportunity_get, model=Opportunity)
+    register("opportunity", label=_("opportunity"), get_visible=opportunity_get, model=Opportunity)
 
 `get_visible(user=..., pk=...)` must return the record if `user` may see it and raise the model's
 `DoesNotExist` otherwise, as every `<entity>_get` selector does.
@@ -67,3 +67,17 @@ def register_customer_types() -> None:
     register("account", label=_("account"), get_visible=selectors.account_get, model=Account)
     register("order", label=_("order"), get_visible=selectors.order_get, model=Order)
     register("activity", label=_("activity"), get_visible=selectors.activity_get, model=Activity)
+
+
+def register_sales_types() -> None:
+    from inyeon.leads.models import Lead
+    from inyeon.leads.selectors import lead_get
+    from inyeon.quotes.models import Contract, Quote
+    from inyeon.quotes.selectors import contract_get, quote_get
+    from inyeon.sales.models import Opportunity
+    from inyeon.sales.selectors import opportunity_get
+
+    register("lead", label=_("lead"), get_visible=lead_get, model=Lead)
+    register("opportunity", label=_("opportunity"), get_visible=opportunity_get, model=Opportunity)
+    register("quote", label=_("quote"), get_visible=quote_get, model=Quote)
+    register("contract", label=_("contract"), get_visible=contract_get, model=Contract)

@@ -22,6 +22,7 @@ from inyeon.quotes.models import Contract, ContractStatus
 from inyeon.web.forms import BLANK
 from inyeon.web.quote_forms import ContractForm
 from inyeon.web.views.common import current_user, get_or_404, owner_field
+from inyeon.web.views.documents import document_panel
 
 
 @login_required
@@ -54,6 +55,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice_deadline": services.notice_deadline(contract),
             "renewable": contract.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRED),
             "terminable": contract.status in (ContractStatus.DRAFT, ContractStatus.ACTIVE),
+            **document_panel(user, "contract", contract.pk),
         },
     )
 

@@ -21,7 +21,14 @@ from inyeon.documents.models import Document
 from inyeon.web.views.common import current_user, get_or_404, int_or_none
 
 # Where the 360 page of each record type is; other types go back to the page they came from.
-RECORD_PAGES = {"contact": "web:contact", "account": "web:account"}
+RECORD_PAGES = {
+    "contact": "web:contact",
+    "account": "web:account",
+    "lead": "web:lead",
+    "opportunity": "web:opportunity",
+    "quote": "web:quote",
+    "contract": "web:contract",
+}
 
 
 def document_panel(user: User, record_type: str, record_id: int) -> dict[str, Any]:

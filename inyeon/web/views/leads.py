@@ -28,6 +28,7 @@ from inyeon.leads.scoring import reason_text
 from inyeon.web.forms import BLANK
 from inyeon.web.lead_forms import ConvertForm, LeadActivityForm, LeadEditForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
+from inyeon.web.views.documents import document_panel
 
 
 def _filters(request: HttpRequest) -> selectors.LeadFilters:
@@ -130,6 +131,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity_form": LeadActivityForm(),
             "convert_form": _convert_form(user, lead) if lead.is_open and can_write(user) else None,
             "assignees": _assign_choices(user) if can_assign_to_others(user) else [],
+            **document_panel(user, "lead", lead.pk),
         },
     )
 

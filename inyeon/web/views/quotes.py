@@ -25,6 +25,7 @@ from inyeon.quotes.pdf import render_quote_pdf
 from inyeon.web.forms import BLANK
 from inyeon.web.quote_forms import LINE_FIELDS, QuoteForm, line_rows
 from inyeon.web.views.common import current_user, get_or_404, int_or_none, owner_field
+from inyeon.web.views.documents import document_panel
 
 HEADER_FIELDS = ("title", "currency", "language", "terms", "notes", "version")
 
@@ -76,6 +77,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT),
             "decidable": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT),
             "sendable": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT) and version.sent_at is None,
+            **document_panel(user, "quote", quote.pk),
         },
     )
 

@@ -32,6 +32,7 @@ from inyeon.web.forms import BLANK
 from inyeon.web.forms_sales import OpportunityForm
 from inyeon.web.templatetags.sales import bilingual
 from inyeon.web.views.common import current_user, get_or_404, int_or_none
+from inyeon.web.views.documents import document_panel
 
 FILTER_KEYS = ("owner_id", "team_id", "stage_id", "status", "close_from", "close_to")
 
@@ -147,6 +148,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reasons": list(selectors.close_reasons()),
             "can_move": can_write(user),
             "quotes": quote_selectors.quote_list(user=user, opportunity_id=opp.pk, limit=20).items,
+            **document_panel(user, "opportunity", opp.pk),
         },
     )
 
