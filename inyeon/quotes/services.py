@@ -1003,7 +1003,7 @@ def contract_reminders_create(*, on: dt.date | None = None) -> int:
     ).values_list("pk", flat=True)
     for pk in candidates:
         with transaction.atomic():
-            locked = Contract.objects.select_for_update(of=("self",)).select_related("owner").get(pk=pk)
+            locked = Contract.objects.select_for_update().get(pk=pk)  # no join: see sales._locked
             if locked.reminder_id is not None or locked.status != ContractStatus.ACTIVE:
                 continue
             due = reminder_due(locked)

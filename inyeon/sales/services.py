@@ -204,11 +204,10 @@ def _open_categories() -> list[str]:
 
 
 def _locked(opportunity: Opportunity, expected_version: int | None) -> Opportunity:
-    locked = (
-        Opportunity.objects.select_for_update(of=("self",))
-        .select_related("stage", "pipeline")
-        .get(pk=opportunity.pk)
-    )
+    # No joins in the locking read: on PostgreSQL a row that a concurrent writer moved to another
+    # stage would be re-checked against the old stage row after the lock wait, fail the join and
+    # vanish (DoesNotExist) instead of reaching the version check below.
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     check_version(locked, expected_version)
     return locked
 

@@ -90,8 +90,8 @@ def test_an_edit_and_a_move_on_the_same_version_do_not_both_land(people: Persona
             ),
         ]
     )
-    assert sum(isinstance(r, Opportunity) for r in results) == 1
-    assert sum(isinstance(r, ConflictError) for r in results) == 1
+    assert sum(isinstance(r, Opportunity) for r in results) == 1, results
+    assert sum(isinstance(r, ConflictError) for r in results) == 1, results
     saved = Opportunity.objects.get(pk=opp.pk)
     assert saved.version == 2
     assert (saved.amount == 9) != (saved.stage_id == stage(2).pk)
