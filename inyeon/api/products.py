@@ -254,7 +254,9 @@ def create_group(request: HttpRequest, product_id: int, payload: OptionGroupIn) 
     response={200: OptionGroupOut, **problems(403, 404, 422)},
     summary="Change an option group",
 )
-def update_group(request: HttpRequest, product_id: int, group_id: int, payload: OptionGroupPatch) -> dict[str, Any]:
+def update_group(
+    request: HttpRequest, product_id: int, group_id: int, payload: OptionGroupPatch
+) -> dict[str, Any]:
     """Admins and managers only. A change to single choice is refused (422 on `choice`) while a
     "requires" rule links two options of the group."""
     product = _product(request, product_id)
@@ -293,7 +295,9 @@ def create_option(request: HttpRequest, product_id: int, payload: OptionIn) -> S
     response={200: OptionOut, **problems(403, 404, 422)},
     summary="Change an option and its price adjustments",
 )
-def update_option(request: HttpRequest, product_id: int, option_id: int, payload: OptionPatch) -> dict[str, Any]:
+def update_option(
+    request: HttpRequest, product_id: int, option_id: int, payload: OptionPatch
+) -> dict[str, Any]:
     """Admins and managers only. `prices` replaces the adjustments in other currencies; the code of
     an option that a rule names cannot change (422 on `code`)."""
     product = _product(request, product_id)

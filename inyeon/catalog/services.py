@@ -822,7 +822,12 @@ def option_group_update(
         if changes:
             locked.save(update_fields=list(changes))
             audit(
-                actor=actor, action="update", entity="option_group", entity_id=locked.pk, changes=changes, ip=ip
+                actor=actor,
+                action="update",
+                entity="option_group",
+                entity_id=locked.pk,
+                changes=changes,
+                ip=ip,
             )
     return locked
 
@@ -864,7 +869,11 @@ def option_update(*, option: Option, data: Mapping[str, Any], actor: User, ip: s
             and OptionRule.objects.filter(Q(option=locked) | Q(target=locked)).exists()
         ):
             raise ValidationError(
-                {"code": [_("A rule names this option by its code; remove the rule before changing the code.")]}
+                {
+                    "code": [
+                        _("A rule names this option by its code; remove the rule before changing the code.")
+                    ]
+                }
             )
         before = snapshot(locked, OPTION_AUDIT_FIELDS)
         for name, value in fields.items():

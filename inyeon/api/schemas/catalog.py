@@ -249,5 +249,7 @@ class OptionPatch(Schema):
     name_ko: str | None = None
     name_en: str | None = None
     price_adjustment: int | None = Field(None, description="Minor units of the product's currency.")
-    prices: list[OptionPriceIn] | None = Field(None, description="Adjustments in other currencies; [] removes them.")
+    prices: list[OptionPriceIn] | None = Field(
+        None, description="Adjustments in other currencies; [] removes them."
+    )
     position: int | None = None

@@ -343,10 +343,13 @@ def product_options(request: HttpRequest, pk: int) -> HttpResponse:
     edit_form = None
     if edit_target is not None:
         edit_form = _edit_form(product, edit_target, request.POST if which == "edit" else None)
-        if which == "edit" and request.method == "POST":
-            if _save_edit(request, user, product, edit_target, edit_form):
-                messages.success(request, _("Saved."))
-                return redirect("web:product_options", pk=product.pk)
+        if (
+            which == "edit"
+            and request.method == "POST"
+            and _save_edit(request, user, product, edit_target, edit_form)
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("web:product_options", pk=product.pk)
     forms = _option_forms(product, request.POST if request.method == "POST" else None, which)
     if request.method == "POST" and which != "edit":
         form = forms.get(f"{which}_form")
