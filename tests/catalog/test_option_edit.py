@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 
 from inyeon.catalog import selectors, services
 from inyeon.catalog.models import Option, OptionGroup, OptionPrice
@@ -133,7 +134,7 @@ def test_single_choice_is_refused_while_a_requires_rule_links_two_options_of_the
     OptionRuleFactory(
         product=laptop, option=_option(laptop, "GPU"), kind="requires", target=_option(laptop, "RAM32")
     )
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.option_group_update(group=extras, data={"choice": "single"}, actor=people.carol)
     assert "could never be met" in error_dict(exc.value)["choice"][0]
     extras.refresh_from_db()
@@ -150,7 +151,7 @@ def test_the_code_of_an_option_a_rule_names_cannot_change(laptop: Product, peopl
     gpu, ram = _option(laptop, "GPU"), _option(laptop, "RAM32")
     rule = OptionRuleFactory(product=laptop, option=gpu, kind="requires", target=ram)
     for option in (gpu, ram):
-        with pytest.raises(ValidationError) as exc:
+        with translation.override("en"), pytest.raises(ValidationError) as exc:
             services.option_update(option=option, data={"code": "NEW"}, actor=people.carol)
         assert "remove the rule" in error_dict(exc.value)["code"][0]
     # Other fields of a ruled option still change; the code changes once the rule is gone.
