@@ -20,8 +20,10 @@ from inyeon.api.schemas.catalog import (
     ImageOut,
     OptionGroupIn,
     OptionGroupOut,
+    OptionGroupPatch,
     OptionIn,
     OptionOut,
+    OptionPatch,
     OptionRuleIn,
     OptionRuleOut,
     OptionsOut,
@@ -247,6 +249,24 @@ def create_group(request: HttpRequest, product_id: int, payload: OptionGroupIn) 
     )
 
 
+@router.patch(
+    "/{product_id}/option-groups/{group_id}",
+    response={200: OptionGroupOut, **problems(403, 404, 422)},
+    summary="Change an option group",
+)
+def update_group(
+    request: HttpRequest, product_id: int, group_id: int, payload: OptionGroupPatch
+) -> dict[str, Any]:
+    """Admins and managers only. A change to single choice is refused (422 on `choice`) while a
+    "requires" rule links two options of the group."""
+    product = _product(request, product_id)
+    group = product.option_groups.get(pk=group_id)
+    services.option_group_update(
+        group=group, data=payload.model_dump(exclude_unset=True), actor=actor(request), ip=client_ip(request)
+    )
+    return group_body(OptionGroup.objects.prefetch_related("options__prices").get(pk=group.pk))
+
+
 @router.delete(
     "/{product_id}/option-groups/{group_id}",
     response={204: None, **problems(403, 404)},
@@ -268,6 +288,23 @@ def create_option(request: HttpRequest, product_id: int, payload: OptionIn) -> S
         product=product, data=payload.model_dump(), actor=actor(request), ip=client_ip(request)
     )
     return Status(201, option_body(option))
+
+
+@router.patch(
+    "/{product_id}/options/{option_id}",
+    response={200: OptionOut, **problems(403, 404, 422)},
+    summary="Change an option and its price adjustments",
+)
+def update_option(
+    request: HttpRequest, product_id: int, option_id: int, payload: OptionPatch
+) -> dict[str, Any]:
+    """Admins and managers only. `prices` replaces the adjustments in other currencies; the code of
+    an option that a rule names cannot change (422 on `code`)."""
+    product = _product(request, product_id)
+    option = Option.objects.get(pk=option_id, product=product)
+    data = payload.model_dump(exclude_unset=True)
+    updated = services.option_update(option=option, data=data, actor=actor(request), ip=client_ip(request))
+    return option_body(updated)
 
 
 @router.delete(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -761,6 +762,137 @@ def option_delete(*, option: Option, actor: User, ip: str | None = None) -> None
         )
         OptionRule.objects.filter(target=option).delete()
         option.delete()
+
+
+GROUP_AUDIT_FIELDS = ("name_ko", "name_en", "choice", "required", "position")
+OPTION_AUDIT_FIELDS = ("code", "name_ko", "name_en", "price_adjustment", "position")
+
+
+def _given(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a partial update: a missing key or a null means "unchanged"."""
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def option_group_update(
+    *, group: OptionGroup, data: Mapping[str, Any], actor: User, ip: str | None = None
+) -> OptionGroup:
+    """Change a group's names, choice (single or multiple), required flag or position. Groups carry
+    no version: the row is locked, and a change to single choice is refused while a "requires" rule
+    links two of the group's options (it could never be met)."""
+    _require_editor(actor)
+    given = _given(data)
+    errors = Errors()
+    fields: dict[str, Any] = {}
+    if "name_ko" in given:
+        fields["name_ko"] = clean_text(given, "name_ko", errors, max_length=100, required=True) or ""
+    if "name_en" in given:
+        fields["name_en"] = clean_text(given, "name_en", errors, max_length=100) or ""
+    if "choice" in given:
+        fields["choice"] = clean_choice(given, "choice", errors, list(ChoiceKind.values), allow_blank=False)
+    required = _clean_bool(given, "required", errors)
+    if required is not None:
+        fields["required"] = required
+    if "position" in given:
+        fields["position"] = clean_int(given, "position", errors, minimum=0)
+    errors.raise_if_any()
+    fields = {k: v for k, v in fields.items() if v is not None}
+    with transaction.atomic():
+        locked = OptionGroup.objects.select_for_update().get(pk=group.pk)
+        if (
+            fields.get("choice") == ChoiceKind.SINGLE
+            and locked.choice != ChoiceKind.SINGLE
+            and OptionRule.objects.filter(
+                option__group=locked, target__group=locked, kind=RuleKind.REQUIRES
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "choice": [
+                        _(
+                            "A rule makes one option of this group require another of it: "
+                            "with a single choice it could never be met. Remove the rule first."
+                        )
+                    ]
+                }
+            )
+        before = snapshot(locked, GROUP_AUDIT_FIELDS)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        changes = diff(before, snapshot(locked, GROUP_AUDIT_FIELDS))
+        if changes:
+            locked.save(update_fields=list(changes))
+            audit(
+                actor=actor,
+                action="update",
+                entity="option_group",
+                entity_id=locked.pk,
+                changes=changes,
+                ip=ip,
+            )
+    return locked
+
+
+def option_update(*, option: Option, data: Mapping[str, Any], actor: User, ip: str | None = None) -> Option:
+    """Change an option's code, names, position, its adjustment in the product's currency
+    (`price_adjustment`) or in other currencies (`prices`, replacing the whole set; an empty list
+    removes them). Options carry no version: the row is locked, and the code of an option that a
+    rule names cannot change (remove the rule first)."""
+    _require_editor(actor)
+    product = option.product
+    given = _given(data)
+    errors = Errors()
+    fields: dict[str, Any] = {}
+    if "code" in given:
+        fields["code"] = clean_text(given, "code", errors, max_length=40, required=True) or ""
+        if (
+            fields["code"]
+            and Option.objects.filter(product=product, code=fields["code"]).exclude(pk=option.pk).exists()
+        ):
+            errors.add("code", _("This product already has an option with this code."))
+    if "name_ko" in given:
+        fields["name_ko"] = clean_text(given, "name_ko", errors, max_length=100, required=True) or ""
+    if "name_en" in given:
+        fields["name_en"] = clean_text(given, "name_en", errors, max_length=100) or ""
+    if "price_adjustment" in given:
+        fields["price_adjustment"] = clean_int(given, "price_adjustment", errors)
+    if "position" in given:
+        fields["position"] = clean_int(given, "position", errors, minimum=0)
+    prices: dict[str, int] | None = None
+    if "prices" in given:
+        prices = _clean_option_prices(given["prices"], product, errors)
+    errors.raise_if_any()
+    fields = {k: v for k, v in fields.items() if v is not None}
+    with transaction.atomic():
+        locked = Option.objects.select_for_update().get(pk=option.pk)
+        if (
+            fields.get("code", locked.code) != locked.code
+            and OptionRule.objects.filter(Q(option=locked) | Q(target=locked)).exists()
+        ):
+            raise ValidationError(
+                {
+                    "code": [
+                        _("A rule names this option by its code; remove the rule before changing the code.")
+                    ]
+                }
+            )
+        before = snapshot(locked, OPTION_AUDIT_FIELDS)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        changes = diff(before, snapshot(locked, OPTION_AUDIT_FIELDS))
+        if changes:
+            locked.save(update_fields=list(changes))
+        if prices is not None:
+            old = {p.currency: p.amount for p in OptionPrice.objects.filter(option=locked)}
+            if old != prices:
+                OptionPrice.objects.filter(option=locked).exclude(currency__in=list(prices)).delete()
+                for currency, amount in prices.items():
+                    OptionPrice.objects.update_or_create(
+                        option=locked, currency=currency, defaults={"amount": amount}
+                    )
+                changes["prices"] = [old, prices]
+        if changes:
+            audit(actor=actor, action="update", entity="option", entity_id=locked.pk, changes=changes, ip=ip)
+    return locked
 
 
 def _option_of(product: Product, data: Mapping[str, Any], name: str, errors: Errors) -> Option | None:

@@ -157,3 +157,61 @@ class OptionRuleForm(ServiceForm):
     option = forms.ChoiceField(label=_("option"), choices=[])
     kind = forms.ChoiceField(label=_("rule"), choices=RuleKind.choices)
     target = forms.ChoiceField(label=_("other option"), choices=[])
+
+
+class OptionGroupEditForm(OptionGroupForm):
+    position = forms.IntegerField(label=_("position"), min_value=0, required=False)
+
+
+class OptionEditForm(ServiceForm):
+    code = forms.CharField(label=_("code"), max_length=60)
+    name_ko = forms.CharField(label=_("name (Korean)"), max_length=150)
+    name_en = forms.CharField(label=_("name (English)"), required=False, max_length=150)
+    price_adjustment = forms.CharField(
+        label=_("price adjustment"),
+        required=False,
+        max_length=30,
+        help_text=_("In the product's currency; negative for a discount."),
+    )
+    prices = forms.CharField(
+        label=_("adjustments in other currencies"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: the currency code, then the amount, e.g. USD 7.50."),
+    )
+    position = forms.IntegerField(label=_("position"), min_value=0, required=False)
+
+
+def signed_amount(text: str, currency: str) -> int | None:
+    """Minor units from a typed amount that may start with a minus sign; None when not a number."""
+    text = (text or "").strip()
+    amount = parse_amount(text.lstrip("-"), currency)
+    if amount is None:
+        return None
+    return -amount if text.startswith("-") else amount
+
+
+def prices_text(prices: dict[str, int]) -> str:
+    return "\n".join(f"{c} {show_amount(a, c)}" for c, a in sorted(prices.items()))
+
+
+def parse_prices(text: str) -> list[dict[str, Any]]:
+    """`USD 7.50` per line -> [{"currency": "USD", "amount": 750}]; a ValidationError on `prices`
+    naming the line otherwise (the service checks the currency codes)."""
+    out: list[dict[str, Any]] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        currency, _sep, amount_text = line.strip().partition(" ")
+        currency = currency.strip().upper()
+        amount = signed_amount(amount_text, currency)
+        if amount is None:
+            raise ValidationError(
+                {
+                    "prices": [
+                        _("Line %(n)d: write the currency code, a space, then the amount.") % {"n": number}
+                    ]
+                }
+            )
+        out.append({"currency": currency, "amount": amount})
+    return out

@@ -138,6 +138,23 @@ KO: dict[str, str] = {
     "Price saved.": "가격을 저장했습니다.",
     "Price list saved.": "가격표를 저장했습니다.",
     "Price list deleted.": "가격표를 삭제했습니다.",
+    # editing option groups and options
+    "A rule makes one option of this group require another of it: with a single choice it could "
+    "never be met. Remove the rule first.": "이 그룹의 한 옵션이 같은 그룹의 다른 옵션을 필요로 하는 규칙이 있어, "
+    "하나 선택으로 바꾸면 그 규칙을 지킬 수 없습니다. 먼저 규칙을 삭제하세요.",
+    "A rule names this option by its code; remove the rule before changing the code.": (
+        "규칙이 이 옵션을 코드로 가리키고 있습니다. 코드를 바꾸기 전에 규칙을 삭제하세요."
+    ),
+    "adjustments in other currencies": "다른 통화의 가격 조정",
+    "One per line: the currency code, then the amount, e.g. USD 7.50.": (
+        "한 줄에 하나씩: 통화 코드, 그다음 금액 (예: USD 7.50)."
+    ),
+    "Line %(n)d: write the currency code, a space, then the amount.": (
+        "%(n)d번째 줄: 통화 코드, 공백, 금액 순서로 입력하세요."
+    ),
+    "Edit the option group": "옵션 그룹 수정",
+    "Edit the group": "그룹 수정",
+    "Edit the option": "옵션 수정",
 }
 
 # Messages with a context (pgettext / {% translate ... context ... %}).

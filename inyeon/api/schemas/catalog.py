@@ -230,3 +230,26 @@ class PriceItemOut(Schema):
 class PriceItemPage(Schema):
     items: list[PriceItemOut]
     next_cursor: str | None
+
+
+class OptionGroupPatch(Schema):
+    """Only the fields sent change; a null means unchanged."""
+
+    name_ko: str | None = None
+    name_en: str | None = None
+    choice: str | None = Field(None, description="single or multiple")
+    required: bool | None = None
+    position: int | None = None
+
+
+class OptionPatch(Schema):
+    """Only the fields sent change; a null means unchanged. `prices` replaces the whole set."""
+
+    code: str | None = None
+    name_ko: str | None = None
+    name_en: str | None = None
+    price_adjustment: int | None = Field(None, description="Minor units of the product's currency.")
+    prices: list[OptionPriceIn] | None = Field(
+        None, description="Adjustments in other currencies; [] removes them."
+    )
+    position: int | None = None

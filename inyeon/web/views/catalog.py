@@ -28,14 +28,21 @@ from inyeon.customers import selectors as customer_selectors
 from inyeon.customers.models import Product
 from inyeon.web.catalog_forms import (
     ImageForm,
+    OptionEditForm,
     OptionForm,
+    OptionGroupEditForm,
     OptionGroupForm,
     OptionRuleForm,
     PriceItemForm,
     PriceListForm,
     ProductForm,
     parse_amount,
+    parse_prices,
+    prices_text,
+    show_amount,
+    signed_amount,
 )
+from inyeon.web.forms import ServiceForm
 from inyeon.web.views.common import current_user, get_or_404, int_or_none
 
 STALE = gettext_lazy(
@@ -272,14 +279,79 @@ def _option_forms(product: Product, data: Any = None, which: str = "") -> dict[s
     return {"group_form": group_form, "option_form": option_form, "rule_form": rule_form}
 
 
+def _edit_target(product: Product, key: str) -> OptionGroup | Option | None:
+    """The group or option named `group-<id>` / `option-<id>` (of this product), for its edit form."""
+    kind, _sep, number = key.partition("-")
+    item = int_or_none(number)
+    if kind == "group" and item is not None:
+        return OptionGroup.objects.filter(pk=item, product=product).first()
+    if kind == "option" and item is not None:
+        return Option.objects.filter(pk=item, product=product).first()
+    return None
+
+
+def _edit_form(product: Product, target: OptionGroup | Option, data: Any = None) -> ServiceForm:
+    if isinstance(target, OptionGroup):
+        initial: dict[str, Any] = {
+            k: getattr(target, k) for k in ("name_ko", "name_en", "choice", "required", "position")
+        }
+        return OptionGroupEditForm(data=data, prefix="edit", initial=initial)
+    prices = {p.currency: p.amount for p in target.prices.all()}
+    initial = {
+        **{k: getattr(target, k) for k in ("code", "name_ko", "name_en", "position")},
+        "price_adjustment": show_amount(target.price_adjustment, product.currency),
+        "prices": prices_text(prices),
+    }
+    return OptionEditForm(data=data, prefix="edit", initial=initial)
+
+
+def _save_edit(
+    request: HttpRequest, user: User, product: Product, target: OptionGroup | Option, form: ServiceForm
+) -> bool:
+    """Hand a valid edit form to the update service; False (errors on the form) when refused."""
+    if not form.is_valid():
+        return False
+    data = dict(form.cleaned_data)
+    try:
+        if isinstance(target, OptionGroup):
+            services.option_group_update(group=target, data=data, actor=user, ip=client_ip(request))
+        else:
+            text = data.get("price_adjustment") or ""
+            amount = signed_amount(text, product.currency) if text.strip() else 0
+            if amount is None:
+                raise ValidationError({"price_adjustment": [_("Enter an amount such as 12000 or 12.50.")]})
+            data["price_adjustment"] = amount
+            data["prices"] = parse_prices(data.get("prices") or "")
+            services.option_update(option=target, data=data, actor=user, ip=client_ip(request))
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return False
+    return True
+
+
 @login_required
 def product_options(request: HttpRequest, pk: int) -> HttpResponse:
-    """Declare option groups, options and rules (admins and managers)."""
+    """Declare option groups, options and rules, and edit groups and options in place (admins and
+    managers). `?edit=group-<id>` or `?edit=option-<id>` opens that edit form."""
     user = _editor(request)
     product: Product = get_or_404(selectors.product_get, user=user, pk=pk)
     which = request.POST.get("which", "")
+    edit_key = (request.POST.get("item", "") if which == "edit" else request.GET.get("edit", "")).strip()
+    edit_target = _edit_target(product, edit_key) if edit_key else None
+    if edit_key and edit_target is None:
+        raise Http404
+    edit_form = None
+    if edit_target is not None:
+        edit_form = _edit_form(product, edit_target, request.POST if which == "edit" else None)
+        if (
+            which == "edit"
+            and request.method == "POST"
+            and _save_edit(request, user, product, edit_target, edit_form)
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("web:product_options", pk=product.pk)
     forms = _option_forms(product, request.POST if request.method == "POST" else None, which)
-    if request.method == "POST":
+    if request.method == "POST" and which != "edit":
         form = forms.get(f"{which}_form")
         if form is None:
             raise Http404
@@ -316,6 +388,9 @@ def product_options(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": list(product.option_groups.all()),
             "rules": list(product.option_rules.all()),
             **forms,
+            "edit_key": edit_key,
+            "edit_target": edit_target,
+            "edit_form": edit_form,
         },
     )
 
