@@ -1116,7 +1116,10 @@ def tax_rate_save(
         errors.add("rate_bp", _("This field is required."))
     elif rate_bp is not None and rate_bp > MAX_RATE_BP:
         errors.add("rate_bp", _("A rate is at most 10000 basis points (100%)."))
-    if code and TaxRate.objects.filter(code=code).exclude(pk=rate.pk if rate else None).exists():
+    same_code = TaxRate.objects.filter(code=code)
+    if rate is not None:
+        same_code = same_code.exclude(pk=rate.pk)
+    if code and same_code.exists():
         errors.add("code", _("Another tax rate already has this code."))
     if rate is not None and rate_bp is not None and rate_bp != rate.rate_bp and tax_rate_in_use(rate):
         errors.add(
@@ -1132,9 +1135,8 @@ def tax_rate_save(
     errors.raise_if_any()
     with transaction.atomic():
         # Lock the current default so two admins making different rates the default end with one.
-        others = list(
-            TaxRate.objects.select_for_update().filter(is_default=True).exclude(pk=rate.pk if rate else None)
-        )
+        defaults = TaxRate.objects.select_for_update().filter(is_default=True)
+        others = list(defaults if rate is None else defaults.exclude(pk=rate.pk))
         if not is_default and not others:
             raise ValidationError(
                 {"is_default": [_("There is no default tax rate yet: make this one the default.")]}
