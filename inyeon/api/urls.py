@@ -26,8 +26,10 @@ from inyeon.api import (
     price_lists,
     products,
 )
+from inyeon.api import close_reasons as close_reasons_api
 from inyeon.api import contracts as contracts_api
 from inyeon.api import quotes as quotes_api
+from inyeon.api import tax_rates as tax_rates_api
 from inyeon.api.auth import BearerToken, Session
 from inyeon.api.fallbacks import unknown_path, with_problems
 
@@ -69,6 +71,8 @@ api.add_router("/payouts", forecasts.payout_router)
 api.add_router("/leads", leads.router)
 api.add_router("/quotes", quotes_api.router)
 api.add_router("/contracts", contracts_api.router)
+api.add_router("/close-reasons", close_reasons_api.router)
+api.add_router("/tax-rates", tax_rates_api.router)
 
 _patterns, _app_name, _namespace = api.urls
 urlpatterns = [

@@ -150,6 +150,11 @@ def can_manage_pipelines(user: User | None) -> bool:
     return is_admin(user)
 
 
+def can_manage_tax_rates(user: User | None) -> bool:
+    """Tax rates are shared by every quote: everyone signed in reads them, admins keep them."""
+    return is_admin(user)
+
+
 # --- sales people: targets and payouts (rows about a rep or a team, not customer records) ---------
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from inyeon.core.models import User
 from inyeon.core.pagination import Page, keyset_page
@@ -69,6 +69,25 @@ def tax_rates_active() -> QuerySet[TaxRate]:
 
 def tax_rate_default() -> TaxRate:
     return tax_rates_active().first() or TaxRate.objects.order_by("pk")[0]
+
+
+def tax_rates_all(*, active: bool | None = None) -> QuerySet[TaxRate]:
+    """Every tax rate (they are not private), the default first, each with `in_use` (quote lines
+    use it: one index probe per rate); `active` narrows to active or retired ones. A short list an
+    admin keeps, for the API and the admin page."""
+    qs = TaxRate.objects.annotate(in_use=Exists(QuoteLine.objects.filter(tax_rate=OuterRef("pk")))).order_by(
+        "-is_default", "pk"
+    )
+    return qs if active is None else qs.filter(active=active)
+
+
+def tax_rate_get(pk: int) -> TaxRate:
+    """One tax rate with `in_use`; DoesNotExist is a 404."""
+    return tax_rates_all().get(pk=pk)
+
+
+def tax_rate_in_use(rate: TaxRate) -> bool:
+    return QuoteLine.objects.filter(tax_rate=rate).exists()
 
 
 def contracts_visible(user: User, *, single: bool = False) -> QuerySet[Contract]:

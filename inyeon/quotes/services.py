@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from inyeon.core.audit import audit, diff, snapshot
 from inyeon.core.models import User
+from inyeon.core.visibility import can_manage_tax_rates
 from inyeon.customers.choices import ActivityKind
 from inyeon.customers.models import Account, Contact, Product
 from inyeon.customers.services import (
@@ -46,7 +47,7 @@ from inyeon.quotes.models import (
     TaxRate,
 )
 from inyeon.quotes.pricing import unit_price_for
-from inyeon.quotes.selectors import tax_rate_default
+from inyeon.quotes.selectors import tax_rate_default, tax_rate_in_use
 from inyeon.sales.models import Opportunity
 
 QUOTE_AUDIT_FIELDS = (
@@ -1067,3 +1068,109 @@ def _account_unless_contact(record: Quote | Contract) -> int | None:
     """The account id to hand to customers' services, which take the account from the contact when
     there is one (the contact's account may belong to someone the actor cannot see)."""
     return None if record.contact_id else record.account_id
+
+
+# --- tax rates (admins) ---------------------------------------------------------------------------
+
+TAX_RATE_AUDIT_FIELDS = ("code", "label_ko", "label_en", "rate_bp", "is_default", "active")
+MAX_RATE_BP = 10000
+
+
+def _flag(data: Mapping[str, Any], field: str, current: bool) -> bool:
+    if field not in data or data[field] is None:
+        return current
+    value = data[field]
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "on", "yes")
+    return bool(value)
+
+
+def tax_rate_save(
+    *, rate: TaxRate | None, data: Mapping[str, Any], actor: User, ip: str | None = None
+) -> TaxRate:
+    """Create (`rate=None`) or edit a tax rate; admins only, every bad field named at once, audited.
+
+    The code is unique; the rate is 0–10000 basis points; exactly one rate is the default, and it is
+    active (making a rate the default unsets the old one; the default itself cannot be unset or
+    retired: make another one the default first). A rate that quote lines use can be retired but its
+    rate never changes (lines keep the rate they were written with in `QuoteLine.tax_rate_bp`
+    anyway; add a new rate instead). Rates are never deleted."""
+    if not can_manage_tax_rates(actor):
+        raise PermissionDenied(_("Only administrators may change tax rates."))
+    errors = Errors()
+    code = clean_text(
+        {"code": data.get("code", rate.code if rate else None)}, "code", errors, max_length=20, required=True
+    )
+    label_ko = clean_text(
+        {"label_ko": data.get("label_ko", rate.label_ko if rate else None)},
+        "label_ko",
+        errors,
+        max_length=100,
+        required=True,
+    )
+    label_en = clean_text(data, "label_en", errors, max_length=100)
+    rate_bp = clean_int(
+        {"rate_bp": data.get("rate_bp", rate.rate_bp if rate else None)}, "rate_bp", errors, minimum=0
+    )
+    if rate_bp is None and "rate_bp" not in errors.by_field:
+        errors.add("rate_bp", _("This field is required."))
+    elif rate_bp is not None and rate_bp > MAX_RATE_BP:
+        errors.add("rate_bp", _("A rate is at most 10000 basis points (100%)."))
+    same_code = TaxRate.objects.filter(code=code)
+    if rate is not None:
+        same_code = same_code.exclude(pk=rate.pk)
+    if code and same_code.exists():
+        errors.add("code", _("Another tax rate already has this code."))
+    if rate is not None and rate_bp is not None and rate_bp != rate.rate_bp and tax_rate_in_use(rate):
+        errors.add(
+            "rate_bp",
+            _("Quote lines use this tax rate; its rate cannot change. Retire it and add a new one."),
+        )
+    is_default = _flag(data, "is_default", rate.is_default if rate else False)
+    active = _flag(data, "active", rate.active if rate else True)
+    if is_default and not active:
+        errors.add("active", _("The default tax rate must be active; make another rate the default first."))
+    if rate is not None and rate.is_default and not is_default:
+        errors.add("is_default", _("There is always one default tax rate: make another rate the default."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        # Lock the current default so two admins making different rates the default end with one.
+        defaults = TaxRate.objects.select_for_update().filter(is_default=True)
+        others = list(defaults if rate is None else defaults.exclude(pk=rate.pk))
+        if not is_default and not others:
+            raise ValidationError(
+                {"is_default": [_("There is no default tax rate yet: make this one the default.")]}
+            )
+        before = snapshot(rate, TAX_RATE_AUDIT_FIELDS) if rate else {}
+        if rate is None:
+            rate = TaxRate()
+        rate.code = code or ""
+        rate.label_ko = label_ko or ""
+        if label_en is not None:
+            rate.label_en = label_en
+        rate.rate_bp = rate_bp or 0
+        rate.is_default = is_default
+        rate.active = active
+        if is_default:
+            for old in others:
+                old_before = snapshot(old, TAX_RATE_AUDIT_FIELDS)
+                old.is_default = False
+                old.save(update_fields=["is_default"])
+                audit(
+                    actor=actor,
+                    action="update",
+                    entity="tax_rate",
+                    entity_id=old.pk,
+                    changes=diff(old_before, snapshot(old, TAX_RATE_AUDIT_FIELDS)),
+                    ip=ip,
+                )
+        rate.save()
+        audit(
+            actor=actor,
+            action="update" if before else "create",
+            entity="tax_rate",
+            entity_id=rate.pk,
+            changes=diff(before, snapshot(rate, TAX_RATE_AUDIT_FIELDS)),
+            ip=ip,
+        )
+    return rate

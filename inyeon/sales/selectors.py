@@ -310,3 +310,8 @@ def opportunities_of(
     if account_id is not None:
         qs = qs.filter(account_id=account_id)
     return list(qs.order_by("-created_at", "-id")[:20])
+
+
+def close_reason_get(pk: int) -> CloseReason:
+    """One close reason (they are shared by everyone, like pipelines); DoesNotExist is a 404."""
+    return CloseReason.objects.get(pk=pk)

@@ -91,3 +91,17 @@ class ContractForm(ServiceForm):
         if not data.get("owner_id"):
             data.pop("owner_id", None)
         return data
+
+
+class TaxRateForm(ServiceForm):
+    """The admin form of a tax rate; the default and active ticks are read from the POST."""
+
+    code = forms.CharField(label=_("code"), required=False, max_length=20)
+    label_ko = forms.CharField(label=_("label (Korean)"), required=False, max_length=100)
+    label_en = forms.CharField(label=_("label (English)"), required=False, max_length=100)
+    rate_bp = forms.CharField(
+        label=_("rate (basis points)"),
+        required=False,
+        max_length=6,
+        help_text=_("1000 basis points are 10%."),
+    )

@@ -58,3 +58,7 @@ urlpatterns += sales.urlpatterns + pipeline_admin.urlpatterns
 urlpatterns += forecast_urlpatterns
 urlpatterns += lead_urls + lead_settings_urls + lead_capture_urls
 urlpatterns += quote_views.urlpatterns + contract_views.urlpatterns
+
+from inyeon.web.views import tax_rates as tax_rate_views  # noqa: E402
+
+urlpatterns += tax_rate_views.urlpatterns

@@ -170,3 +170,36 @@ class ContractOut(Schema):
 class ContractPage(Schema):
     items: list[ContractOut]
     next_cursor: str | None
+
+
+class TaxRateOut(Schema):
+    id: int
+    code: str
+    label_ko: str
+    label_en: str
+    rate_bp: int = Field(..., description="Basis points: 1000 = 10%.")
+    is_default: bool
+    active: bool
+    in_use: bool = Field(..., description="Quote lines use it: its rate_bp can no longer change.")
+
+
+class TaxRateList(Schema):
+    items: list[TaxRateOut]
+
+
+class TaxRateIn(Schema):
+    code: str = Field(..., description="Unique, at most 20 characters.")
+    label_ko: str
+    label_en: str = ""
+    rate_bp: int = Field(..., description="0–10000 basis points (1000 = 10%).")
+    is_default: bool = Field(False, description="true makes this the one default (the old one is unset).")
+    active: bool = True
+
+
+class TaxRatePatch(Schema):
+    code: str | None = None
+    label_ko: str | None = None
+    label_en: str | None = None
+    rate_bp: int | None = Field(None, description="Refused once quote lines use the rate.")
+    is_default: bool | None = Field(None, description="Only true: make another rate the default instead.")
+    active: bool | None = Field(None, description="false retires the rate (never deleted).")

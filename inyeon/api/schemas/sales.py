@@ -156,3 +156,21 @@ class OpportunityQuery(Schema):
     close_to: dt.date | None = Field(None, description="Expected close date on or before.")
     account_id: int | None = None
     contact_id: int | None = None
+
+
+class CloseReasonList(Schema):
+    items: list[CloseReasonOut]
+
+
+class CloseReasonIn(Schema):
+    kind: str = Field(..., description="won or lost")
+    label_ko: str
+    label_en: str = ""
+    active: bool = True
+
+
+class CloseReasonPatch(Schema):
+    kind: str | None = Field(None, description="won or lost; fixed once closed deals use the reason")
+    label_ko: str | None = None
+    label_en: str | None = None
+    active: bool | None = Field(None, description="false retires the reason (never deleted)")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from inyeon.core.audit import client_ip
 from inyeon.core.errors import ConflictError, error_dict
 from inyeon.core.models import AccessLog, User
-from inyeon.core.visibility import assignable_users, can_assign_to_others
+from inyeon.core.visibility import assignable_users, can_assign_to_others, can_manage_tax_rates
 from inyeon.customers.privacy import log_pii_access, present_pii
 from inyeon.quotes import selectors, services
 from inyeon.quotes.models import Quote, QuoteLine, QuoteStatus
@@ -41,7 +41,14 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         return redirect("web:quotes")
     return render(
-        request, "web/quotes/list.html", {"page": page, "status": status, "statuses": QuoteStatus.choices}
+        request,
+        "web/quotes/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": QuoteStatus.choices,
+            "can_manage_tax_rates": can_manage_tax_rates(user),
+        },
     )
 
 
