@@ -75,7 +75,9 @@ def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
     summary="Download a document (as an attachment)",
 )
 def download_document(request: HttpRequest, document_id: int) -> FileResponse:
-    return services.document_response(selectors.document_get(user=actor(request), pk=document_id))
+    user = actor(request)
+    document = selectors.document_get(user=user, pk=document_id)
+    return services.document_response(document, user=user, ip=client_ip(request))
 
 
 @router.delete("/{document_id}", response={204: None, **problems(403, 404)}, summary="Delete a document")

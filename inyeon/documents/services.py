@@ -12,8 +12,8 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import audit
-from inyeon.core.models import User
+from inyeon.core.audit import audit, log_access
+from inyeon.core.models import AccessLog, User
 from inyeon.core.visibility import can_write
 from inyeon.documents.models import Document
 from inyeon.documents.registry import attachable_types, visible_record
@@ -141,12 +141,24 @@ def document_open(document: Document) -> File:
     return document_storage().open(document.stored_name, "rb")
 
 
-def document_response(document: Document) -> FileResponse:
-    """The file streamed as a download: never rendered inline, never sniffed into HTML, sandboxed."""
+def document_response(document: Document, *, user: User, ip: str | None = None) -> FileResponse:
+    """The file streamed as a download: never rendered inline, never sniffed into HTML, sandboxed.
+
+    A document on a customer record may hold personal data, so every download goes to the access
+    log (as an export of its record), whoever downloads it.
+    """
     try:
         stream = document_open(document)
     except FileNotFoundError:
         raise Document.DoesNotExist from None  # the file is gone: as good as no document
+    log_access(
+        actor=user,
+        action=AccessLog.Action.EXPORT,
+        subject_type=document.record_type,
+        subject_ids=[document.record_id],
+        ip=ip,
+        detail=f"document #{document.pk} download: {document.file_name}",
+    )
     response = FileResponse(
         stream,
         as_attachment=True,

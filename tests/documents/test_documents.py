@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from inyeon.core.models import AuditLog
+from inyeon.core.models import AccessLog, AuditLog
 from inyeon.documents.models import Document
 from inyeon.documents.registry import attachable_types
 from inyeon.documents.services import document_delete, document_upload
@@ -162,6 +162,10 @@ def test_the_360_pages_list_upload_and_download(people: Personas) -> None:
     assert download["Content-Type"] == "application/pdf"
     assert "sandbox" in download["Content-Security-Policy"]
     assert download["X-Content-Type-Options"] == "nosniff"
+    # The download is in the access log as an export of the contact's record.
+    logged = AccessLog.objects.get(action=AccessLog.Action.EXPORT, subject_type="contact")
+    assert logged.actor == people.alice and logged.subject_ids == [contact.pk]
+    assert "제안서.pdf" in logged.detail
     # Another team's rep gets a 404 for the download, and no delete.
     assert login(people.bob).get(f"/documents/{document.pk}/download/").status_code == 404
     assert login(people.oscar).post(f"/documents/{document.pk}/delete/").status_code == 404

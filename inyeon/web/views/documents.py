@@ -79,9 +79,10 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_or_404(selectors.document_get, user=current_user(request), pk=pk)
+    user = current_user(request)
+    document = get_or_404(selectors.document_get, user=user, pk=pk)
     try:
-        return services.document_response(document)
+        return services.document_response(document, user=user, ip=client_ip(request))
     except Document.DoesNotExist:
         raise Http404 from None
 
