@@ -32,7 +32,7 @@ from inyeon.catalog.models import (
     RuleKind,
     SegmentKind,
 )
-from inyeon.core.audit import audit, diff, snapshot
+from inyeon.core.audit import audit, created_changes, diff, snapshot
 from inyeon.core.errors import ConflictError
 from inyeon.core.models import User
 from inyeon.core.visibility import can_edit_catalogue
@@ -192,11 +192,7 @@ def product_create(*, data: Mapping[str, Any], actor: User, ip: str | None = Non
         product = Product(**fields)
         product.refresh_search_keys()
         product.save()
-        changes = {
-            k: [None, v]
-            for k, v in snapshot(product, PRODUCT_AUDIT_FIELDS).items()
-            if v not in ("", None, [])
-        }
+        changes = created_changes(product, PRODUCT_AUDIT_FIELDS)
         audit(actor=actor, action="create", entity="product", entity_id=product.pk, changes=changes, ip=ip)
         _forget_categories()
     return product
@@ -466,11 +462,7 @@ def price_list_create(*, data: Mapping[str, Any], actor: User, ip: str | None = 
         _lock_segment(fields["currency"], fields["segment_kind"], fields["segment"])
         _refuse_overlap(fields, None)
         price_list = PriceList.objects.create(**fields)
-        changes = {
-            k: [None, v]
-            for k, v in snapshot(price_list, PRICE_LIST_AUDIT_FIELDS).items()
-            if v not in ("", None)
-        }
+        changes = created_changes(price_list, PRICE_LIST_AUDIT_FIELDS)
         audit(
             actor=actor, action="create", entity="price_list", entity_id=price_list.pk, changes=changes, ip=ip
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from inyeon.core.models import AccessLog, AuditLog, User
 
@@ -47,6 +48,36 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {k: [old.get(k), new[k]] for k in new if old.get(k) != new[k]}
+
+
+def created_changes(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
+    """The audit `changes` of a new record: every field that holds a value, as [None, value]."""
+    return {k: [None, v] for k, v in snapshot(instance, fields).items() if v not in ("", None, [])}
+
+
+def save_with_audit(
+    instance: Any,
+    before: Mapping[str, Any],
+    fields: Iterable[str],
+    *,
+    actor: User | None,
+    entity: str,
+    ip: str | None = None,
+    now: dt.datetime | None = None,
+) -> AuditLog:
+    """Save a locked, versioned record (its version bumped, `updated_at` set) and audit what
+    changed since `before` (a `snapshot` taken when it was locked)."""
+    instance.version += 1
+    instance.updated_at = now or timezone.now()
+    instance.save()
+    return audit(
+        actor=actor,
+        action="update",
+        entity=entity,
+        entity_id=instance.pk,
+        ip=ip,
+        changes=diff(before, snapshot(instance, fields)),
+    )
 
 
 def audit(

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import audit, diff, snapshot
+from inyeon.core.audit import audit, created_changes, diff, save_with_audit, snapshot
 from inyeon.core.errors import ConflictError
 from inyeon.core.hangul import chosung, has_hangul, search_key
 from inyeon.core.models import RecordShare, User
@@ -300,9 +300,7 @@ def contact_create(*, data: Mapping[str, Any], actor: User, ip: str | None = Non
                 changed_by=actor,
                 reason="created",
             )
-        changes = {
-            k: [None, v] for k, v in snapshot(contact, CONTACT_AUDIT_FIELDS).items() if v not in ("", None)
-        }
+        changes = created_changes(contact, CONTACT_AUDIT_FIELDS)
         changes.update({k: [None, v] for k, v in related.items()})
         audit(actor=actor, action="create", entity="contact", entity_id=contact.pk, changes=changes, ip=ip)
     return contact
@@ -424,11 +422,7 @@ def account_create(*, data: Mapping[str, Any], actor: User, ip: str | None = Non
             entity="account",
             entity_id=account.pk,
             ip=ip,
-            changes={
-                k: [None, v]
-                for k, v in snapshot(account, ACCOUNT_AUDIT_FIELDS).items()
-                if v not in ("", None)
-            },
+            changes=created_changes(account, ACCOUNT_AUDIT_FIELDS),
         )
     return account
 
@@ -450,17 +444,7 @@ def account_update(
         before = snapshot(locked, ACCOUNT_AUDIT_FIELDS)
         for name, value in fields.items():
             setattr(locked, name, value)
-        locked.version += 1
-        locked.updated_at = timezone.now()
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="account",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, ACCOUNT_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, ACCOUNT_AUDIT_FIELDS, actor=actor, entity="account", ip=ip)
     return locked
 
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import audit, diff, snapshot
+from inyeon.core.audit import audit, save_with_audit, snapshot
 from inyeon.core.models import Team, User
 from inyeon.core.visibility import can_manage_targets, is_admin, manages
 from inyeon.customers.choices import OrderStatus
@@ -165,17 +165,7 @@ def target_update(
         before = snapshot(locked, TARGET_AUDIT_FIELDS)
         for name, value in changes.items():
             setattr(locked, name, value)
-        locked.version += 1
-        locked.updated_at = timezone.now()
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="target",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, TARGET_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, TARGET_AUDIT_FIELDS, actor=actor, entity="target", ip=ip)
     return locked
 
 
@@ -326,17 +316,7 @@ def plan_update(
         before = snapshot(locked, PLAN_AUDIT_FIELDS)
         for name, value in fields.items():
             setattr(locked, name, value)
-        locked.version += 1
-        locked.updated_at = timezone.now()
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="incentive_plan",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, PLAN_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, PLAN_AUDIT_FIELDS, actor=actor, entity="incentive_plan", ip=ip)
     return locked
 
 

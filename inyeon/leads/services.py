@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import audit, diff, snapshot
+from inyeon.core.audit import audit, created_changes, diff, snapshot
 from inyeon.core.hangul import has_hangul, search_key
 from inyeon.core.models import Team, User
 from inyeon.core.visibility import can_assign_to_others, is_admin
@@ -280,9 +280,7 @@ def _create(
             entity="lead",
             entity_id=lead.pk,
             ip=ip,
-            changes={
-                k: [None, v] for k, v in snapshot(lead, LEAD_AUDIT_FIELDS).items() if v not in ("", None)
-            },
+            changes=created_changes(lead, LEAD_AUDIT_FIELDS),
         )
         duplicates.refresh(lead)
         _rescore(lead)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import audit, diff, snapshot
+from inyeon.core.audit import audit, created_changes, diff, save_with_audit, snapshot
 from inyeon.core.models import User
 from inyeon.core.visibility import can_manage_tax_rates
 from inyeon.customers.choices import ActivityKind
@@ -347,11 +347,7 @@ def quote_create(*, data: Mapping[str, Any], actor: User, ip: str | None = None)
             entity_id=quote.pk,
             ip=ip,
             changes={
-                **{
-                    k: [None, v]
-                    for k, v in snapshot(quote, QUOTE_AUDIT_FIELDS).items()
-                    if v not in ("", None)
-                },
+                **created_changes(quote, QUOTE_AUDIT_FIELDS),
                 "lines": [None, len(lines)],
             },
         )
@@ -597,17 +593,7 @@ def quote_accept(*, quote: Quote, actor: User, ip: str | None = None) -> Quote:
         now = timezone.now()
         locked.order = order
         locked.decided_at = now
-        locked.version += 1
-        locked.updated_at = now
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="quote",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, QUOTE_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, QUOTE_AUDIT_FIELDS, actor=actor, entity="quote", ip=ip, now=now)
     return locked
 
 
@@ -619,17 +605,7 @@ def quote_reject(*, quote: Quote, actor: User, ip: str | None = None) -> Quote:
         _move(locked, QuoteStatus.REJECTED)
         now = timezone.now()
         locked.decided_at = now
-        locked.version += 1
-        locked.updated_at = now
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="quote",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, QUOTE_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, QUOTE_AUDIT_FIELDS, actor=actor, entity="quote", ip=ip, now=now)
     return locked
 
 
@@ -805,11 +781,7 @@ def contract_create(*, data: Mapping[str, Any], actor: User, ip: str | None = No
             entity="contract",
             entity_id=contract.pk,
             ip=ip,
-            changes={
-                k: [None, v]
-                for k, v in snapshot(contract, CONTRACT_AUDIT_FIELDS).items()
-                if v not in ("", None)
-            },
+            changes=created_changes(contract, CONTRACT_AUDIT_FIELDS),
         )
     return contract
 
@@ -858,17 +830,7 @@ def contract_update(
         if {"end_date", "notice_days"} & fields.keys() and locked.reminder_id is not None:
             # The term's dates moved: the next daily run makes a reminder for the new deadline.
             locked.reminder = None
-        locked.version += 1
-        locked.updated_at = timezone.now()
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="contract",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, CONTRACT_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, CONTRACT_AUDIT_FIELDS, actor=actor, entity="contract", ip=ip)
     return locked
 
 
@@ -924,11 +886,7 @@ def contract_renew(*, contract: Contract, actor: User | None, ip: str | None = N
             entity="contract",
             entity_id=renewal.pk,
             ip=ip,
-            changes={
-                k: [None, v]
-                for k, v in snapshot(renewal, CONTRACT_AUDIT_FIELDS).items()
-                if v not in ("", None)
-            },
+            changes=created_changes(renewal, CONTRACT_AUDIT_FIELDS),
         )
     return renewal
 
@@ -941,17 +899,7 @@ def contract_terminate(*, contract: Contract, actor: User, ip: str | None = None
         _contract_move(locked, ContractStatus.TERMINATED)
         now = timezone.now()
         locked.ended_at = now
-        locked.version += 1
-        locked.updated_at = now
-        locked.save()
-        audit(
-            actor=actor,
-            action="update",
-            entity="contract",
-            entity_id=locked.pk,
-            ip=ip,
-            changes=diff(before, snapshot(locked, CONTRACT_AUDIT_FIELDS)),
-        )
+        save_with_audit(locked, before, CONTRACT_AUDIT_FIELDS, actor=actor, entity="contract", ip=ip, now=now)
     return locked
 
 

@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import audit, diff, snapshot
+from inyeon.core.audit import audit, created_changes, diff, snapshot
 from inyeon.core.models import User
 from inyeon.core.visibility import can_manage_pipelines
 from inyeon.customers.models import Account, Contact
@@ -139,11 +139,7 @@ def opportunity_create(*, data: Mapping[str, Any], actor: User, ip: str | None =
             entity="opportunity",
             entity_id=opportunity.pk,
             ip=ip,
-            changes={
-                k: [None, v]
-                for k, v in snapshot(opportunity, OPPORTUNITY_AUDIT_FIELDS).items()
-                if v not in ("", None)
-            },
+            changes=created_changes(opportunity, OPPORTUNITY_AUDIT_FIELDS),
         )
     return opportunity
 
