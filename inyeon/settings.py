@@ -181,6 +181,8 @@ INYEON_DEFAULT_CURRENCY = env_str("INYEON_DEFAULT_CURRENCY", "KRW")
 INYEON_DEFAULT_PHONE_REGION = env_str("INYEON_DEFAULT_PHONE_REGION", "KR")
 # Processes that clean the rows of a large import (phone parsing is the bulk of the work).
 INYEON_IMPORT_WORKERS = env_int("INYEON_IMPORT_WORKERS", 2, minimum=1)
+# How long one server process remembers an API token it has checked (0: look it up every time).
+INYEON_API_TOKEN_CACHE_SECONDS = env_int("INYEON_API_TOKEN_CACHE_SECONDS", 10, minimum=0)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

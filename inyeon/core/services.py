@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inyeon.core import token_cache
 from inyeon.core.audit import audit
 from inyeon.core.models import ApiToken, Team, User
 from inyeon.core.roles import Role
@@ -135,12 +136,17 @@ def token_authenticate(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown or revoked token."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
+    digest = _digest(raw)
+    remembered = token_cache.recall(digest)
+    if remembered is not None:
+        return remembered
     token = (
-        ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True).first()
+        ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
     )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token_cache.remember(digest, token.user)
     return token.user

@@ -40,6 +40,7 @@ def test_a_revoked_token_is_refused(people: Personas) -> None:
 
 def test_the_token_of_a_deactivated_user_is_refused(people: Personas) -> None:
     client = api_client(people.alice)
+    assert client.get(URL).status_code == 200  # now remembered by this process
     people.alice.is_active = False
     people.alice.save(update_fields=["is_active"])
     assert client.get(URL).status_code == 401
