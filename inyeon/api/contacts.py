@@ -25,6 +25,7 @@ from inyeon.api.timeline import MAX_TIMELINE, timeline_body
 from inyeon.core.audit import client_ip
 from inyeon.core.models import AccessLog, User
 from inyeon.customers import selectors, services
+from inyeon.customers.channels import split
 from inyeon.customers.choices import LifecycleStage
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
@@ -78,7 +79,7 @@ def contact_detail(contact: Contact, user: User) -> dict[str, Any]:
         "birth_date": pii.birth_date,
         "preferred_channel": contact.preferred_channel,
         "language": contact.language,
-        "tags": sorted(tag.name for tag in contact.tags.all()),
+        "tags": split(contact.tags_text),
         "source": contact.source,
         "external_id": contact.external_id,
         "referred_by_id": contact.referred_by_id,
@@ -129,7 +130,9 @@ def list_contacts(
 ) -> dict[str, Any]:
     """`q` searches names (Hangul prefix and 초성 such as ㄱㅁㅅ), e-mail and phone prefixes."""
     user = actor(request)
-    page = selectors.contact_list(user=user, filters=_filters(query), sort=sort, cursor=cursor, limit=limit)
+    page = selectors.contact_list(
+        user=user, filters=_filters(query), sort=sort, cursor=cursor, limit=limit, related=("score",)
+    )
     detail = f"api contact search q={query.q[:80]}" if query.q else "api contact list"
     _shown(request, user, page.items, detail)
     return page_body(page, lambda c: contact_item(c, user))

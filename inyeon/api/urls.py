@@ -32,6 +32,7 @@ from inyeon.api import quotes as quotes_api
 from inyeon.api import tax_rates as tax_rates_api
 from inyeon.api.auth import BearerToken, Session
 from inyeon.api.fallbacks import unknown_path, with_problems
+from inyeon.api.renderers import FastJSONRenderer
 
 api = NinjaAPI(
     urls_namespace="api",
@@ -46,6 +47,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=[BearerToken(), Session()],
+    renderer=FastJSONRenderer(),
 )
 handlers.install(api)
 api.add_router("/me", me.router)

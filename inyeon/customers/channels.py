@@ -23,6 +23,11 @@ def joined(values: Iterable[str]) -> str:
     return SEPARATOR.join(values)
 
 
+def split(text: str) -> list[str]:
+    """The values of one of the three texts, in their order ('' is none)."""
+    return text.split(SEPARATOR) if text else []
+
+
 def joined_tags(names: Iterable[str]) -> str:
     """Tag names in code-point order, each once (the order every export writes them in)."""
     return SEPARATOR.join(sorted(set(names)))

@@ -13,6 +13,7 @@ from inyeon.core.models import User
 from inyeon.core.phones import format_phone
 from inyeon.core.pii import mask_birth_date, mask_email, mask_phone, mask_text
 from inyeon.core.visibility import can_see_pii
+from inyeon.customers.channels import split
 from inyeon.customers.models import Contact
 
 
@@ -29,8 +30,9 @@ class ContactPII:
 
 def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> ContactPII:
     """Personal data of `contact` as `user` may see it: plain for PII roles, masked for others."""
-    emails = [e.email for e in contact.emails.all()] if with_related else []
-    phones = [p.number for p in contact.phones.all()] if with_related else []
+    # The ready-joined channel texts hold every e-mail and phone, primary first (customers.channels).
+    emails = split(contact.emails_text) if with_related else []
+    phones = split(contact.phones_text) if with_related else []
     # Records written before the channel tables (bulk imports) still show their primary values.
     if with_related and not emails and contact.primary_email:
         emails = [contact.primary_email]

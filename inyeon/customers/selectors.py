@@ -165,12 +165,14 @@ def contact_list(
     sort: str = "-created_at",
     cursor: str | None = None,
     limit: int = 50,
+    related: tuple[str, ...] = ("account", "owner", "score"),
 ) -> Page[Contact]:
+    """A keyset page; `related` names the joined rows the caller reads (each join costs)."""
     if sort not in CONTACT_SORTS:
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"sort": _("Sort by one of: %(s)s.") % {"s": ", ".join(sorted(CONTACT_SORTS))}})
-    qs = contact_queryset(user=user, filters=filters).select_related("account", "owner", "score")
+    qs = contact_queryset(user=user, filters=filters).select_related(*related)
     path = sort.replace("score.", "score__")
     return keyset_page(qs, sort=path, cursor=cursor, limit=max(1, min(limit, 200)))
 
@@ -178,9 +180,7 @@ def contact_list(
 def contact_get(*, user: User, pk: int) -> Contact:
     """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403)."""
     return (
-        contacts_visible(user, single=True)
-        .select_related("account", "owner", "team", "referred_by", "score")
-        .get(pk=pk)
+        contacts_visible(user, single=True).select_related("account", "score").get(pk=pk)
     )
 
 

@@ -20,7 +20,7 @@ from inyeon.core.errors import ConflictError
 from inyeon.core.hangul import chosung, has_hangul, search_key
 from inyeon.core.models import RecordShare, User
 from inyeon.core.visibility import assignable_users, can_write
-from inyeon.customers.channels import TEXT_FIELDS, joined, joined_tags
+from inyeon.customers.channels import SEPARATOR, TEXT_FIELDS, joined, joined_tags
 from inyeon.customers.choices import (
     ActivityKind,
     AddressKind,
@@ -236,6 +236,10 @@ def _clean_contact(
     tags = _clean_list(data, "tags", errors)
     if tags is not None:
         related["tags"] = list(dict.fromkeys(str(t).strip()[:60] for t in tags if str(t).strip()))
+        for i, name in enumerate(related["tags"]):
+            if SEPARATOR in name:
+                # ";" separates tags in exports and imports, and in the contact's tags_text.
+                errors.add(f"tags[{i}]", _("A tag cannot contain ';'."))
 
     # Names: a single Korean full name in display_name is split; one of the three is required.
     family = fields.get("family_name", instance.family_name if instance else "")

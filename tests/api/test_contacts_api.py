@@ -160,6 +160,26 @@ def test_patch_replaces_the_lists_it_is_sent(people: Personas) -> None:
     assert data["emails"] == ["c@example.kr"] and data["email"] == "c@example.kr"
 
 
+def test_the_detail_lists_every_channel_and_tag_in_order(people: Personas) -> None:
+    client = api_client(people.alice)
+    created = body(
+        post(
+            client,
+            URL,
+            {
+                "display_name": "김민수",
+                "emails": ["b@example.kr", "a@example.kr"],
+                "phones": ["010-1234-5678", "02-555-1234"],
+                "tags": ["서울", "VIP", "부산"],
+            },
+        )
+    )
+    data = body(client.get(f"{URL}/{created['id']}"))
+    assert data["emails"] == ["b@example.kr", "a@example.kr"]
+    assert data["phones"] == ["+821012345678", "+8225551234"]
+    assert data["tags"] == ["VIP", "부산", "서울"]
+
+
 def test_delete_removes_audits_and_answers_204(people: Personas) -> None:
     contact = ContactFactory(owner=people.alice)
     response = api_client(people.alice).delete(f"{URL}/{contact.pk}")

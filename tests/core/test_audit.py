@@ -26,8 +26,10 @@ def test_audit_rows_cannot_be_changed_or_deleted(people: Personas) -> None:
 
 
 def test_access_rows_cannot_be_changed_or_deleted(people: Personas) -> None:
-    row = log_access(actor=people.alice, action="view", subject_type="contact", subject_ids=[1])
-    assert row is not None
+    log_access(actor=people.alice, action="view", subject_type="contact", subject_ids=[1], ip="10.0.0.1")
+    row = AccessLog.objects.get()
+    assert (row.actor, row.actor_name, row.ip, row.action) == (people.alice, "alice", "10.0.0.1", "view")
+    assert (row.subject_type, row.subject_ids) == ("contact", [1])
     with pytest.raises(PermissionError):
         AccessLog.objects.filter(pk=row.pk).delete()
     with pytest.raises(PermissionError):

@@ -207,3 +207,13 @@ def test_an_address_without_a_street_line_is_refused(people: Personas) -> None:
         )
     assert "addresses[0].line1" in error_dict(exc.value)
     assert not Contact.objects.exists()
+
+
+def test_a_tag_cannot_contain_the_separator(people: Personas) -> None:
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        services.contact_create(
+            data={"display_name": "홍길동", "tags": ["vip", "서울;부산"]}, actor=people.alice
+        )
+    assert error_dict(exc.value) == {"tags[1]": ["A tag cannot contain ';'."]}
+    assert counts() == before

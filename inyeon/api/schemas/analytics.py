@@ -7,8 +7,10 @@ from typing import Any
 
 from ninja import Schema
 
+from inyeon.api.schemas.common import OutSchema
 
-class ScoresOut(Schema):
+
+class ScoresOut(OutSchema):
     recency_days: int
     frequency: int
     monetary: int

@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 from inyeon.api.schemas.analytics import ScoresOut
+from inyeon.api.schemas.common import OutSchema
 
 
 class AddressIn(Schema):
@@ -47,7 +48,7 @@ class ContactPatch(ContactIn):
     version: int | None = None
 
 
-class ContactListItem(Schema):
+class ContactListItem(OutSchema):
     id: int
     version: int
     display_name: str
@@ -82,7 +83,7 @@ class ContactOut(ContactListItem):
     notes: str
 
 
-class ContactPage(Schema):
+class ContactPage(OutSchema):
     items: list[ContactListItem]
     next_cursor: str | None
 
