@@ -13,7 +13,9 @@ class CoreConfig(AppConfig):
 
         # A changed user, token or team may change what a remembered token may do.
         for model in (User, ApiToken, Team):
-            post_save.connect(token_cache.forget_all, sender=model, dispatch_uid=f"token-cache-{model.__name__}")
+            post_save.connect(
+                token_cache.forget_all, sender=model, dispatch_uid=f"token-cache-{model.__name__}"
+            )
             post_delete.connect(
                 token_cache.forget_all, sender=model, dispatch_uid=f"token-cache-del-{model.__name__}"
             )

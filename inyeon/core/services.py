@@ -140,9 +140,7 @@ def token_authenticate(raw: str) -> User | None:
     remembered = token_cache.recall(digest)
     if remembered is not None:
         return remembered
-    token = (
-        ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

@@ -179,9 +179,7 @@ def contact_list(
 
 def contact_get(*, user: User, pk: int) -> Contact:
     """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403)."""
-    return (
-        contacts_visible(user, single=True).select_related("account", "score").get(pk=pk)
-    )
+    return contacts_visible(user, single=True).select_related("account", "score").get(pk=pk)
 
 
 def account_queryset(*, user: User, q: str = "", owner_id: int | None = None) -> QuerySet[Account]:

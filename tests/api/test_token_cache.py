@@ -58,9 +58,7 @@ def test_zero_seconds_looks_every_request_up(people: Personas, settings: Any) ->
     assert _token_lookups(client) == 1
 
 
-def test_a_role_change_applies_to_a_remembered_token_at_once(
-    people: Personas, settings: Any
-) -> None:
+def test_a_role_change_applies_to_a_remembered_token_at_once(people: Personas, settings: Any) -> None:
     settings.INYEON_API_TOKEN_CACHE_SECONDS = 10
     client = _client(people)
     assert client.get(URL).json()["role"] == "sales_rep"
