@@ -8,14 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Inyeon core"
 
     def ready(self) -> None:
-        from inyeon.core import token_cache
+        from inyeon.core import prepared, token_cache
         from inyeon.core.models import ApiToken, Team, User
 
-        # A changed user, token or team may change what a remembered token may do.
+        # A changed user, token or team may change what a remembered token may do and which
+        # records a compiled visibility-scoped read reaches: forget both at once.
         for model in (User, ApiToken, Team):
-            post_save.connect(
-                token_cache.forget_all, sender=model, dispatch_uid=f"token-cache-{model.__name__}"
-            )
-            post_delete.connect(
-                token_cache.forget_all, sender=model, dispatch_uid=f"token-cache-del-{model.__name__}"
-            )
+            for receiver in (token_cache.forget_all, prepared.forget_all):
+                uid = f"{receiver.__module__}-{model.__name__}"
+                post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
+                post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")

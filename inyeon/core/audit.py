@@ -100,9 +100,6 @@ def audit(
     )
 
 
-_ACCESS_COLUMNS = ("at", "actor", "actor_name", "ip", "action", "subject_type", "subject_ids", "detail")
-
-
 def log_access(
     *,
     actor: User | None,
@@ -128,13 +125,13 @@ def log_access(
         "subject_ids": ids,
         "detail": detail[:255],
     }
-    fields = [AccessLog._meta.get_field(name) for name in _ACCESS_COLUMNS]
+    fields = [f for f in AccessLog._meta.concrete_fields if f.name in values]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
         quote(AccessLog._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),  # type: ignore[union-attr]
+        ", ".join(quote(str(f.column)) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]  # type: ignore[union-attr]
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -35,6 +35,14 @@ def scope_of(user: User | None) -> Scope | None:
     return ROLE_SCOPE.get(user.role)
 
 
+def visibility_key(user: User | None) -> tuple[object, ...]:
+    """What `visible` reads of `user`: two users with the same key get the same filter, so a
+    compiled visibility-scoped query may be reused for this key (core.prepared)."""
+    if user is None:
+        return (None,)
+    return (user.pk, user.is_active, user.is_superuser, user.role, user.team_id)
+
+
 def visible(
     user: User | None, queryset: models.QuerySet[M], *, record_type: str, single: bool = False
 ) -> models.QuerySet[M]:

@@ -15,6 +15,7 @@ from inyeon.core.pii import mask_birth_date, mask_email, mask_phone, mask_text
 from inyeon.core.visibility import can_see_pii
 from inyeon.customers.channels import split
 from inyeon.customers.models import Contact
+from inyeon.customers.selectors import contact_addresses
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> 
         emails = [contact.primary_email]
     if with_related and not phones and contact.primary_phone:
         phones = [contact.primary_phone]
-    addresses = [str(a) for a in contact.addresses.all()] if with_related else []
+    addresses = [str(a) for a in contact_addresses(contact)] if with_related else []
     if can_see_pii(user):
         return ContactPII(
             email=contact.primary_email,

@@ -16,11 +16,13 @@ from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
 from inyeon.core.models import User
 from inyeon.core.pagination import Page, keyset_page
 from inyeon.core.phones import phone_search_digits
-from inyeon.core.visibility import can_see_pii, visible
+from inyeon.core.prepared import PreparedRead
+from inyeon.core.visibility import can_see_pii, visibility_key, visible
 from inyeon.customers.choices import ConsentChannel, ConsentStatus
 from inyeon.customers.models import (
     Account,
     Activity,
+    Address,
     ConsentRecord,
     Contact,
     ContactEmail,
@@ -177,9 +179,31 @@ def contact_list(
     return keyset_page(qs, sort=path, cursor=cursor, limit=max(1, min(limit, 200)))
 
 
+_CONTACT_BY_ID: PreparedRead[Contact] = PreparedRead("contact_get")
+
+
+_ADDRESSES: PreparedRead[Address] = PreparedRead("contact_addresses")
+
+
+def contact_addresses(contact: Contact) -> list[Address]:
+    """The addresses of a contact the caller was already allowed to see (by `contact_get`)."""
+    return _ADDRESSES.fetch(
+        (), lambda value: Address.objects.filter(contact_id=value).order_by("id"), contact.pk
+    )
+
+
 def contact_get(*, user: User, pk: int) -> Contact:
-    """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403)."""
-    return contacts_visible(user, single=True).select_related("account", "score").get(pk=pk)
+    """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403).
+
+    The API's hottest read: its SQL is compiled once per user and process (core.prepared)."""
+
+    def build(value: int) -> QuerySet[Contact]:
+        return contacts_visible(user, single=True).select_related("account", "score").filter(pk=value)
+
+    found = _CONTACT_BY_ID.fetch(visibility_key(user), build, pk)
+    if not found:
+        raise Contact.DoesNotExist(f"No contact {pk} visible to this user.")
+    return found[0]
 
 
 def account_queryset(*, user: User, q: str = "", owner_id: int | None = None) -> QuerySet[Account]:
