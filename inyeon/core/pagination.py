@@ -45,29 +45,54 @@ def keyset_page(queryset: models.QuerySet[T], *, sort: str, cursor: str | None, 
     The sort value must not be null (a related path therefore keeps only rows that have it).
     Datetimes are compared in ISO form after parsing.
     """
+    after = keyset_after(queryset.model, sort=sort, cursor=cursor)
+    rows = list(keyset_queryset(queryset, sort=sort, after=after, limit=limit))
+    return keyset_result(rows, sort=sort, limit=limit)
+
+
+def _key(sort: str) -> str:
+    field = sort.lstrip("-")
+    # A related value is sorted on through an alias so that the page's last row can name it.
+    return "sort_key" if "__" in field else field
+
+
+def keyset_after(model: type[models.Model], *, sort: str, cursor: str | None) -> tuple[Any, int] | None:
+    """The (sort value, id) of the row the cursor points after, typed for the query."""
+    if not cursor:
+        return None
+    value, last_id = _decode(cursor)
+    field = sort.lstrip("-")
+    if _key(sort) == field:
+        model_field = model._meta.get_field(field)
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+    return value, last_id
+
+
+def keyset_queryset(
+    queryset: models.QuerySet[T], *, sort: str, after: tuple[Any, Any] | None, limit: int
+) -> models.QuerySet[T]:
+    """The rows of one page, plus one to tell whether another page follows."""
     descending = sort.startswith("-")
     field = sort.lstrip("-")
-    key = field
-    if "__" in field:
-        # A related value: sort on it through an alias so the page's last row can name it.
+    key = _key(sort)
+    if key != field:
         queryset = cast(
             "models.QuerySet[T]",
             queryset.filter(**{f"{field}__isnull": False}).annotate(sort_key=models.F(field)),
         )
-        key = "sort_key"
-    if cursor:
-        value, last_id = _decode(cursor)
-        if key == field:
-            model_field = queryset.model._meta.get_field(field)
-            if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
-                value = dt.datetime.fromisoformat(value)
+    if after is not None:
+        value, last_id = after
         op = "lt" if descending else "gt"
         queryset = queryset.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": last_id}))
     order = [f"-{key}" if descending else key, "-id" if descending else "id"]
-    rows = list(queryset.order_by(*order)[: limit + 1])
+    return queryset.order_by(*order)[: limit + 1]
+
+
+def keyset_result(rows: list[T], *, sort: str, limit: int) -> Page[T]:
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, key), last.pk])
+        next_cursor = _encode([getattr(last, _key(sort)), last.pk])
     return Page(items=rows, next_cursor=next_cursor)

@@ -15,8 +15,9 @@ token or team changes in this process (`CoreConfig.ready`).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -26,20 +27,45 @@ from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=models.Model)
 
-MARKER = -7_340_033  # an id no table hands out (ids are positive)
 MAX_ENTRIES = 5_000
+_BASE = -7_340_033  # markers are ids no table hands out (ids are positive) and texts no one types
+
+
+def marker(index: int, value: object) -> object:
+    """A stand-in of the same type as `value` that no real query value equals; None if the type
+    has none (the read is then never compiled ahead)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return _BASE - index
+    if isinstance(value, float):
+        return float(_BASE - index) - 0.5
+    if isinstance(value, str):
+        return f"\ue000{index}\ue001"
+    if isinstance(value, dt.datetime):
+        return dt.datetime(1901, 1, 1, 0, 0, index, tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.date(1901, 1, 1 + index)
+    return None
+
+
+class Unpreparable(Exception):
+    """The compiled query does not hold each marker exactly once as a value of its own."""
 
 
 class _Compiled:
-    def __init__(self, queryset: models.QuerySet[Any]) -> None:
+    def __init__(self, queryset: models.QuerySet[Any], markers: Sequence[object]) -> None:
         self.db = queryset.db
         compiler = queryset.query.get_compiler(using=self.db)
         sql, params = compiler.as_sql()
         self.sql = sql
         self.params = list(params)
-        if self.params.count(MARKER) != 1:
-            raise ValueError("the marker must appear exactly once among the query's values")
-        self.slot = self.params.index(MARKER)
+        self.slots = []
+        for stand_in in markers:
+            found = [i for i, p in enumerate(self.params) if type(p) is type(stand_in) and p == stand_in]
+            if len(found) != 1:
+                raise Unpreparable
+            self.slots.append(found[0])
         self.compiler = compiler
         klass_info = compiler.klass_info
         assert klass_info is not None
@@ -48,11 +74,13 @@ class _Compiled:
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in compiler.select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, compiler.select, self.db)  # type: ignore[call-arg]
+        self.annotations = list(compiler.annotation_col_map.items())
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
 
-    def run(self, value: object) -> list[Any]:
+    def run(self, values: Sequence[object]) -> list[Any]:
         params = list(self.params)
-        params[self.slot] = value
+        for slot, value in zip(self.slots, values, strict=True):
+            params[slot] = value
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -63,36 +91,61 @@ class _Compiled:
             obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
             out.append(obj)
         return out
 
 
-_entries: dict[Hashable, tuple[float, _Compiled | None]] = {}
+_NOTHING = "nothing"  # the user may see nothing: no query at all
+_UNPREPARABLE = "unpreparable"  # built and run by the ORM every time
+_entries: dict[Hashable, tuple[float, _Compiled | str]] = {}
 
 
 class PreparedRead(Generic[M]):
-    """`build(marker)` returns the queryset with `marker` where the value goes (once)."""
+    """`build(values)` returns the queryset for these values; it is called once per key with
+    stand-ins (see `marker`), and the SQL it compiles to is then run with each call's values.
+
+    The key must name everything `build` reads besides `values`, including which of the
+    optional values are present (their presence may change the SQL, their content may not)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def fetch(self, key: Hashable, build: Callable[[int], models.QuerySet[M]], value: int) -> list[M]:
+    def fetch(
+        self, key: Hashable, build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
+    ) -> list[M]:
         ttl = float(getattr(settings, "INYEON_API_TOKEN_CACHE_SECONDS", 0))
         if ttl <= 0:
-            return list(build(value))
+            return list(build(values))
         full_key = (self.name, key)
         now = time.monotonic()
         entry = _entries.get(full_key)
         if entry is None or entry[0] <= now:
             if len(_entries) >= MAX_ENTRIES:
                 _entries.clear()
-            try:
-                compiled = _Compiled(build(MARKER))
-            except EmptyResultSet:  # the user may see nothing at all
-                compiled = None
-            entry = (now + ttl, compiled)
+            entry = (now + ttl, self._compile(build, values))
             _entries[full_key] = entry
-        return [] if entry[1] is None else entry[1].run(value)
+        compiled = entry[1]
+        if compiled == _NOTHING:
+            return []
+        if isinstance(compiled, _Compiled):
+            return compiled.run(values)
+        return list(build(values))
+
+    @staticmethod
+    def _compile(
+        build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
+    ) -> _Compiled | str:
+        markers = [marker(i, value) for i, value in enumerate(values)]
+        if any(m is None for m in markers):
+            return _UNPREPARABLE
+        try:
+            return _Compiled(build(markers), markers)
+        except EmptyResultSet:
+            return _NOTHING
+        except Unpreparable:
+            return _UNPREPARABLE
 
 
 def forget_all(**kwargs: Any) -> None:

@@ -43,13 +43,27 @@ def visibility_key(user: User | None) -> tuple[object, ...]:
     return (user.pk, user.is_active, user.is_superuser, user.role, user.team_id)
 
 
+def has_shares(user: User | None, record_type: str) -> bool:
+    """Whether records of this type are shared with `user` (and matter: admins see all anyway)."""
+    scope = scope_of(user)
+    if scope is None or scope == Scope.ALL or user is None:
+        return False
+    return RecordShare.objects.filter(user=user, record_type=record_type).exists()
+
+
 def visible(
-    user: User | None, queryset: models.QuerySet[M], *, record_type: str, single: bool = False
+    user: User | None,
+    queryset: models.QuerySet[M],
+    *,
+    record_type: str,
+    single: bool = False,
+    shared: bool | None = None,
 ) -> models.QuerySet[M]:
     """Narrow `queryset` (of an `OwnedRecord` model) to what `user` may see.
 
     `single` is for fetching one record by id, where a sub-select costs less than asking first
-    whether the user has any shares.
+    whether the user has any shares. `shared` is the answer of `has_shares` when the caller has
+    already asked.
     """
     scope = scope_of(user)
     if scope is None or user is None:
@@ -60,7 +74,7 @@ def visible(
     # Most users have no shares: leaving the sub-select out keeps "owner = me" an index range scan
     # that also gives the list its order, instead of an OR the planner must sort afterwards.
     reach = Q(owner=user)
-    if single or shares.exists():
+    if single or (shares.exists() if shared is None else shared):
         reach |= Q(pk__in=shares.values("record_id"))
     if scope == Scope.TEAM_TREE:
         reach |= Q(team_id__in=team_subtree_ids(user.team_id))

@@ -5,7 +5,9 @@ Views, the API, search, exports and jobs all read through these functions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
 from inyeon.core.models import User
-from inyeon.core.pagination import Page, keyset_page
+from inyeon.core.pagination import Page, keyset_after, keyset_page, keyset_queryset, keyset_result
 from inyeon.core.phones import phone_search_digits
 from inyeon.core.prepared import PreparedRead
-from inyeon.core.visibility import can_see_pii, visibility_key, visible
+from inyeon.core.visibility import can_see_pii, has_shares, visibility_key, visible
 from inyeon.customers.choices import ConsentChannel, ConsentStatus
 from inyeon.customers.models import (
     Account,
@@ -52,8 +54,8 @@ ACCOUNT_SORTS = {"created_at", "-created_at", "search_name", "-search_name"}
 ORDER_SORTS = {"ordered_at", "-ordered_at"}
 
 
-def contacts_visible(user: User, *, single: bool = False) -> QuerySet[Contact]:
-    return visible(user, Contact.objects.all(), record_type="contact", single=single)
+def contacts_visible(user: User, *, single: bool = False, shared: bool | None = None) -> QuerySet[Contact]:
+    return visible(user, Contact.objects.all(), record_type="contact", single=single, shared=shared)
 
 
 def accounts_visible(user: User) -> QuerySet[Account]:
@@ -127,8 +129,8 @@ class ContactFilters:
     p_alive_max: float | None = None
 
 
-def contact_queryset(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
-    qs = contacts_visible(user)
+def contact_queryset(*, user: User, filters: ContactFilters, shared: bool | None = None) -> QuerySet[Contact]:
+    qs = contacts_visible(user, shared=shared)
     if filters.q:
         qs = qs.filter(contact_search_q(filters.q, personal_data=can_see_pii(user)))
     if filters.lifecycle_stage:
@@ -160,6 +162,9 @@ def contact_queryset(*, user: User, filters: ContactFilters) -> QuerySet[Contact
     return qs
 
 
+_CONTACT_PAGE: PreparedRead[Contact] = PreparedRead("contact_list")
+
+
 def contact_list(
     *,
     user: User,
@@ -169,17 +174,35 @@ def contact_list(
     limit: int = 50,
     related: tuple[str, ...] = ("account", "owner", "score"),
 ) -> Page[Contact]:
-    """A keyset page; `related` names the joined rows the caller reads (each join costs)."""
+    """A keyset page; `related` names the joined rows the caller reads (each join costs).
+
+    Without a search text the page's SQL is compiled once per user, filter set, sort and page
+    size (core.prepared): the list is the API's most frequent read."""
     if sort not in CONTACT_SORTS:
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"sort": _("Sort by one of: %(s)s.") % {"s": ", ".join(sorted(CONTACT_SORTS))}})
-    qs = contact_queryset(user=user, filters=filters).select_related(*related)
     path = sort.replace("score.", "score__")
-    return keyset_page(qs, sort=path, cursor=cursor, limit=max(1, min(limit, 200)))
+    limit = max(1, min(limit, 200))
+    after = keyset_after(Contact, sort=path, cursor=cursor)
+    shared = has_shares(user, "contact")
+    if filters.q:
+        # The search text decides the shape of the query (name, 초성, e-mail or phone), not just a value.
+        qs = contact_queryset(user=user, filters=filters, shared=shared).select_related(*related)
+        rows = list(keyset_queryset(qs, sort=path, after=after, limit=limit))
+        return keyset_result(rows, sort=path, limit=limit)
+    chosen = [(name, value) for name, value in dataclasses.asdict(filters).items() if value not in ("", None)]
+    values = [value for name, value in chosen] + list(after or ())
+    names = tuple(name for name, value in chosen)
+    shape = (visibility_key(user), shared, names, path, bool(after), limit, related)
 
+    def build(stand_ins: Sequence[Any]) -> QuerySet[Contact]:
+        some = ContactFilters(**{name: stand_ins[i] for i, name in enumerate(names)})
+        qs = contact_queryset(user=user, filters=some, shared=shared).select_related(*related)
+        rest = stand_ins[len(chosen) :]
+        return keyset_queryset(qs, sort=path, after=(rest[0], rest[1]) if rest else None, limit=limit)
 
-_CONTACT_BY_ID: PreparedRead[Contact] = PreparedRead("contact_get")
+    return keyset_result(_CONTACT_PAGE.fetch(shape, build, values), sort=path, limit=limit)
 
 
 _ADDRESSES: PreparedRead[Address] = PreparedRead("contact_addresses")
@@ -188,8 +211,11 @@ _ADDRESSES: PreparedRead[Address] = PreparedRead("contact_addresses")
 def contact_addresses(contact: Contact) -> list[Address]:
     """The addresses of a contact the caller was already allowed to see (by `contact_get`)."""
     return _ADDRESSES.fetch(
-        (), lambda value: Address.objects.filter(contact_id=value).order_by("id"), contact.pk
+        (), lambda values: Address.objects.filter(contact_id=values[0]).order_by("id"), [contact.pk]
     )
+
+
+_CONTACT_BY_ID: PreparedRead[Contact] = PreparedRead("contact_get")
 
 
 def contact_get(*, user: User, pk: int) -> Contact:
@@ -197,10 +223,10 @@ def contact_get(*, user: User, pk: int) -> Contact:
 
     The API's hottest read: its SQL is compiled once per user and process (core.prepared)."""
 
-    def build(value: int) -> QuerySet[Contact]:
-        return contacts_visible(user, single=True).select_related("account", "score").filter(pk=value)
+    def build(values: Sequence[int]) -> QuerySet[Contact]:
+        return contacts_visible(user, single=True).select_related("account", "score").filter(pk=values[0])
 
-    found = _CONTACT_BY_ID.fetch(visibility_key(user), build, pk)
+    found = _CONTACT_BY_ID.fetch(visibility_key(user), build, [pk])
     if not found:
         raise Contact.DoesNotExist(f"No contact {pk} visible to this user.")
     return found[0]
