@@ -131,6 +131,9 @@ class Contact(OwnedRecord):
             # updates the row in place (HOT) instead of touching every index. A stage filter
             # walks the (owner|team|-, created_at, id) index of the list instead.
             models.Index(fields=["owner", "created_at", "id"]),
+            # A rep's list filtered by lifecycle stage, newest first: the stage is the main cut of
+            # the list, and without this the newest rows of other stages are read and dropped.
+            models.Index(fields=["owner", "lifecycle_stage", "created_at", "id"]),
             models.Index(fields=["team", "created_at", "id"]),
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["search_name", "id"]),
