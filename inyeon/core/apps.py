@@ -8,8 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Inyeon core"
 
     def ready(self) -> None:
-        from inyeon.core import prepared, token_cache
-        from inyeon.core.models import ApiToken, Team, User
+        from inyeon.core import prepared, token_cache, visibility
+        from inyeon.core.models import ApiToken, RecordShare, Team, User
 
         # A changed user, token or team may change what a remembered token may do and which
         # records a compiled visibility-scoped read reaches: forget both at once.
@@ -18,3 +18,5 @@ class CoreConfig(AppConfig):
                 uid = f"{receiver.__module__}-{model.__name__}"
                 post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
                 post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+        post_save.connect(visibility.forget_shares, sender=RecordShare, dispatch_uid="shares-save")
+        post_delete.connect(visibility.forget_shares, sender=RecordShare, dispatch_uid="shares-delete")

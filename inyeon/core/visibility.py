@@ -7,8 +7,10 @@ sees nothing.
 
 from __future__ import annotations
 
-from typing import TypeVar
+import time
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -43,12 +45,37 @@ def visibility_key(user: User | None) -> tuple[object, ...]:
     return (user.pk, user.is_active, user.is_superuser, user.role, user.team_id)
 
 
+_shares_known: dict[tuple[int, str], tuple[float, bool]] = {}
+
+
 def has_shares(user: User | None, record_type: str) -> bool:
-    """Whether records of this type are shared with `user` (and matter: admins see all anyway)."""
+    """Whether records of this type are shared with `user` (and matter: admins see all anyway).
+
+    Lists ask this on every page, so each process remembers the answer as long as a checked API
+    token (`INYEON_API_TOKEN_CACHE_SECONDS`) and forgets at once when a share changes here. A
+    share made through another process shows in this one's lists within those seconds; a record
+    read by id, and a removed share, are always checked live.
+    """
     scope = scope_of(user)
     if scope is None or scope == Scope.ALL or user is None:
         return False
-    return RecordShare.objects.filter(user=user, record_type=record_type).exists()
+    key = (user.pk, record_type)
+    now = time.monotonic()
+    known = _shares_known.get(key)
+    if known is not None and known[0] > now:
+        return known[1]
+    answer = RecordShare.objects.filter(user=user, record_type=record_type).exists()
+    ttl = float(getattr(settings, "INYEON_API_TOKEN_CACHE_SECONDS", 0))
+    if ttl > 0:
+        if len(_shares_known) >= 10_000:
+            _shares_known.clear()
+        _shares_known[key] = (now + ttl, answer)
+    return answer
+
+
+def forget_shares(**kwargs: Any) -> None:
+    """Signal receiver: a share was made or removed."""
+    _shares_known.clear()
 
 
 def visible(

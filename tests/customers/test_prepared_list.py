@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inyeon.analytics.models import CustomerScore
-from inyeon.core import prepared
+from inyeon.core import prepared, visibility
 from inyeon.core.models import RecordShare, User
 from inyeon.customers.models import Contact
 from inyeon.customers.selectors import ContactFilters, contact_list
@@ -22,6 +22,7 @@ from tests.factories import ContactFactory
 @pytest.fixture(autouse=True)
 def _fresh() -> None:
     prepared.forget_all()
+    visibility.forget_shares()
 
 
 @pytest.fixture
@@ -72,14 +73,15 @@ def test_every_page_matches_the_plain_orm(
     assert sum(len(p) for p in expected) > 0
 
 
-def test_a_compiled_page_is_one_query_besides_the_shares_probe(people: Personas, contacts: list[Contact]) -> None:
+def test_a_compiled_page_is_one_query(people: Personas, contacts: list[Contact]) -> None:
     filters = ContactFilters(lifecycle_stage="existing")
     contact_list(user=people.alice, filters=filters, related=("score",))
     with CaptureQueriesContext(connection) as ctx:
         page = contact_list(user=people.alice, filters=ContactFilters(lifecycle_stage="new"), related=("score",))
         page = contact_list(user=people.alice, filters=filters, related=("score",))
         assert all(c.score is not None for c in page.items)  # joined, no query per row
-    assert len(ctx.captured_queries) == 2 + 2  # "new" compiled afresh (two), "existing" reused (two)
+    # One each: "new" compiled afresh, "existing" reused; whether alice has shares is remembered.
+    assert len(ctx.captured_queries) == 2
 
 
 def test_a_new_share_shows_in_the_list(people: Personas, contacts: list[Contact]) -> None:
