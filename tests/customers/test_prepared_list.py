@@ -77,7 +77,9 @@ def test_a_compiled_page_is_one_query(people: Personas, contacts: list[Contact])
     filters = ContactFilters(lifecycle_stage="existing")
     contact_list(user=people.alice, filters=filters, related=("score",))
     with CaptureQueriesContext(connection) as ctx:
-        page = contact_list(user=people.alice, filters=ContactFilters(lifecycle_stage="new"), related=("score",))
+        page = contact_list(
+            user=people.alice, filters=ContactFilters(lifecycle_stage="new"), related=("score",)
+        )
         page = contact_list(user=people.alice, filters=filters, related=("score",))
         assert all(c.score is not None for c in page.items)  # joined, no query per row
     # One each: "new" compiled afresh, "existing" reused; whether alice has shares is remembered.
