@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from inyeon.core.models import User
 from inyeon.dataio.cells import neutralise, unneutralise
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
-from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned, fingerprint
+from inyeon.dataio.imports.handlers import HANDLERS, PREPARE, Handler, Planned, fingerprint
 from inyeon.dataio.imports.readers import FileProblem, Table, open_table
 
 CHUNK = 5000
@@ -141,17 +141,26 @@ def count_lines(path: Path) -> int:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(kind: str, plan: list[tuple[int, str, str]], options: Options, language: str) -> None:
+def _init_worker(
+    kind: str, plan: list[tuple[int, str, str]], options: Options, language: str, prepare: bool
+) -> None:
     from django.utils import translation
 
     translation.activate(language)
-    _worker.update(kind=kind, plan=plan, options=options)
+    _worker.update(kind=kind, plan=plan, options=options, prepare=prepare)
 
 
 def clean_rows(
-    kind: str, plan: list[tuple[int, str, str]], options: Options, rows: list[tuple[int, list[str]]]
+    kind: str,
+    plan: list[tuple[int, str, str]],
+    options: Options,
+    rows: list[tuple[int, list[str]]],
+    prepare: bool = False,
 ) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
+    """Each row cleaned, or its problems; with `prepare`, the handler's ready-made write text of
+    the row is added too (see `handlers.PREPARE`)."""
     cleaner = CLEANERS[kind]
+    prepared = PREPARE.get(kind) if prepare else None
     out: list[tuple[int, list[str], dict[str, Any] | list[Problem]]] = []
     for line, cells in rows:
         mapped: dict[str, list[tuple[str, str]]] = {}
@@ -162,6 +171,8 @@ def clean_rows(
         try:
             data = cleaner(Row(mapped, options))
             data["_fp"] = fingerprint(data)
+            if prepared is not None:
+                prepared(data)
             out.append((line, cells, data))
         except RowInvalid as exc:
             out.append((line, cells, exc.problems))
@@ -171,7 +182,7 @@ def clean_rows(
 def _clean_in_worker(
     rows: list[tuple[int, list[str]]],
 ) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
-    return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows)
+    return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
 
 
 def _bounded(pool: Any, chunks: Iterator[list[tuple[int, list[str]]]], depth: int = 4) -> Iterator[Any]:
@@ -247,17 +258,20 @@ def run_import(
             if len(outcome.problems) < KEEP_ERRORS:
                 outcome.problems.append({"line": line, "column": p.column, "value": p.value, "rule": p.rule})
 
+    pipelined = connection.vendor == "postgresql" and not dry_run
     chunks = _chunks(table.rows)
     pool = None
     if total >= PARALLEL_FROM and settings.INYEON_IMPORT_WORKERS > 1:
         pool = multiprocessing.get_context("fork").Pool(
-            settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language)
+            settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language, pipelined)
         )
         cleaned: Iterator[Any] = _bounded(pool, chunks)
     else:
-        cleaned = (clean_rows(kind, plan, spec.options, chunk) for chunk in chunks)
+        cleaned = (clean_rows(kind, plan, spec.options, chunk, pipelined) for chunk in chunks)
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
-    try:
+
+    def checked() -> Iterator[list[Planned]]:
+        """The planned writes of each chunk, as soon as it is checked."""
         try:
             for results in cleaned:
                 good: list[tuple[int, list[str], dict[str, Any]]] = []
@@ -283,14 +297,38 @@ def run_import(
                     else:
                         outcome.duplicates += 1
                 handler.fingerprints.clear()
-                if planned:
-                    pickle.dump(planned, spill)
                 report(outcome.total, max(total, outcome.total), "checking")
+                if planned:
+                    yield planned
         except FileProblem as exc:
             raise ImportProblem(str(exc)) from None
         finally:
             if pool is not None:
                 pool.terminate()
+
+    batches = checked()
+    try:
+        if pipelined:
+            # PostgreSQL: each chunk is written as soon as it is checked, while the workers clean
+            # the next ones, all in one transaction; a strict import stops writing at its first bad
+            # row and rolls back what it wrote, so nothing of it stays either way.
+            with transaction.atomic():
+                for batch in batches:
+                    if not (strict and outcome.errors):
+                        handler.write(batch)
+                if strict and outcome.errors:
+                    transaction.set_rollback(True)
+                elif outcome.created or outcome.updated:
+                    handler.finish()
+                    outcome.written = True
+            outcome.error_file = errors.close()
+            outcome.problems.sort(key=lambda p: p["line"])
+            outcome.created_contacts = handler.created_contacts if outcome.written else []
+            return outcome
+        # Elsewhere (SQLite holds one writer lock for the whole transaction), and for dry runs:
+        # check everything first, keeping the planned writes in a temporary file, then write.
+        for batch in batches:
+            pickle.dump(batch, spill)
         outcome.error_file = errors.close()
         outcome.problems.sort(key=lambda p: p["line"])
         if dry_run or (strict and outcome.errors) or not (outcome.created or outcome.updated):
@@ -300,16 +338,17 @@ def run_import(
         with transaction.atomic():
             while True:
                 try:
-                    batch: list[Planned] = pickle.load(spill)  # noqa: S301 (our own temporary file)
+                    loaded: list[Planned] = pickle.load(spill)  # noqa: S301 (our own temporary file)
                 except EOFError:
                     break
-                handler.write(batch)
-                written += len(batch)
+                handler.write(loaded)
+                written += len(loaded)
                 report(written, outcome.created + outcome.updated, "writing")
             handler.finish()
         outcome.written = True
         outcome.created_contacts = handler.created_contacts
         return outcome
     finally:
+        batches.close()
         spill.close()
         errors.close()
