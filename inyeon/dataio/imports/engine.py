@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import pickle
+import queue
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -230,6 +232,79 @@ class ErrorFile:
         return str(self.path)
 
 
+def _settle(handler: Handler, outcome: Outcome, strict: bool) -> bool:
+    """End the import's transaction (called inside it): whether it keeps what was written."""
+    if strict and outcome.errors:
+        transaction.set_rollback(True)
+        return False
+    if outcome.created or outcome.updated:
+        handler.finish()
+        return True
+    return False
+
+
+class _Writer(threading.Thread):
+    """The import's transaction on a connection of its own, fed the planned writes chunk by chunk.
+
+    The matching reads of the next chunk then run on the caller's connection, in a second backend,
+    while this one copies: they see what was committed before the import, exactly as when every
+    row was checked before the first write (rows repeating earlier rows of the file are matched by
+    the handler, not by the database)."""
+
+    def __init__(self, handler: Handler, outcome: Outcome, strict: bool) -> None:
+        super().__init__(name="import-writer", daemon=True)
+        self.handler, self.outcome, self.strict = handler, outcome, strict
+        self.batches: queue.Queue[list[Planned] | None] = queue.Queue(maxsize=2)
+        self.keep = False
+        self.written = False
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with transaction.atomic():
+                while (batch := self.batches.get()) is not None:
+                    self.handler.write(batch)
+                if self.keep:
+                    self.written = _settle(self.handler, self.outcome, self.strict)
+                else:
+                    transaction.set_rollback(True)
+        except BaseException as exc:  # raised in the calling thread
+            self.error = exc
+            while self.batches.get() is not None:  # so that the caller never waits on a full queue
+                pass
+        finally:
+            connection.close()
+
+    def put(self, batch: list[Planned]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def stop(self, *, keep: bool) -> bool:
+        """Commit (`keep`) or roll back, and wait; whether the writes were kept."""
+        self.keep = keep
+        self.batches.put(None)
+        self.join()
+        if self.error is not None and keep:
+            raise self.error
+        return self.written
+
+
+def _write_alongside(
+    handler: Handler, batches: Iterator[list[Planned]], outcome: Outcome, strict: bool
+) -> bool:
+    writer = _Writer(handler, outcome, strict)
+    writer.start()
+    try:
+        for batch in batches:
+            if not (strict and outcome.errors):
+                writer.put(batch)
+    except BaseException:
+        writer.stop(keep=False)
+        raise
+    return writer.stop(keep=True)
+
+
 def run_import(
     *,
     kind: str,
@@ -309,18 +384,18 @@ def run_import(
     batches = checked()
     try:
         if pipelined:
-            # PostgreSQL: each chunk is written as soon as it is checked, while the workers clean
-            # the next ones, all in one transaction; a strict import stops writing at its first bad
-            # row and rolls back what it wrote, so nothing of it stays either way.
-            with transaction.atomic():
-                for batch in batches:
-                    if not (strict and outcome.errors):
-                        handler.write(batch)
-                if strict and outcome.errors:
-                    transaction.set_rollback(True)
-                elif outcome.created or outcome.updated:
-                    handler.finish()
-                    outcome.written = True
+            # PostgreSQL: each chunk is written as soon as it is checked, all in one transaction,
+            # while the workers clean the next ones; a strict import stops writing at its first
+            # bad row and rolls back what it wrote.
+            if connection.in_atomic_block:
+                # Inside the caller's transaction there is one connection for everything.
+                with transaction.atomic():
+                    for batch in batches:
+                        if not (strict and outcome.errors):
+                            handler.write(batch)
+                    outcome.written = _settle(handler, outcome, strict)
+            else:
+                outcome.written = _write_alongside(handler, batches, outcome, strict)
             outcome.error_file = errors.close()
             outcome.problems.sort(key=lambda p: p["line"])
             outcome.created_contacts = handler.created_contacts if outcome.written else []

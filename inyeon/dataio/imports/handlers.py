@@ -383,13 +383,17 @@ class ContactHandler(Handler):
         now = bulk.cell(timezone.now())
         ids = bulk.reserve_ids(Contact, len(part))
         contacts, emails, phones, tags = [], [], [], []
+        heads: dict[tuple[str, str], str] = {}  # (owner, account) -> the columns between id and tail
         for pk, planned in zip(ids, part, strict=True):
             d = planned.data
-            owner = self.owner(d["owner"]) if "owner" in d else self.actor
-            assert isinstance(owner, User)
-            account = self._account_id(d["account"]) if d.get("account") else None
-            head = (pk, owner.pk, owner.team_id, account, now, now)
-            contacts.append("\t".join(bulk.cell(v) for v in head) + "\t" + d["_copy"])
+            key = (d.get("owner", ""), d.get("account", ""))
+            if key not in heads:
+                owner = self.owner(key[0]) if key[0] else self.actor
+                assert isinstance(owner, User)
+                account = self._account_id(key[1]) if key[1] else None
+                head = (owner.pk, owner.team_id, account, now, now)
+                heads[key] = "".join(f"\t{bulk.cell(v)}" for v in head)
+            contacts.append(f"{pk}{heads[key]}\t{d['_copy']}")
             emails += [f"{pk}{rest}" for rest in d["_copy_emails"]]
             phones += [f"{pk}{rest}" for rest in d["_copy_phones"]]
             tags += [f"{pk}\t{t}" for t in self._tag_ids(d.get("tags", []))]

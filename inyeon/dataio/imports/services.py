@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -169,22 +169,9 @@ def import_execute(job: ImportJob, progress: Callable[[int, int, str], None] | N
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     language = actor.language or settings.LANGUAGE_CODE
 
-    # On PostgreSQL the rows are written while they are checked, inside the import's transaction:
-    # the progress goes through a second connection so that others see it (and the job row is
-    # not locked until the end).
-    side = connections.create_connection(DEFAULT_DB_ALIAS) if connection.vendor == "postgresql" else None
-
     def report(done: int, total: int, step: str) -> None:
         if step == "checking":
-            if side is None:
-                ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
-            else:
-                with side.cursor() as cursor:
-                    cursor.execute(
-                        f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s, total_rows = %s"  # noqa: S608 (our table name)
-                        " WHERE id = %s",
-                        [done, total, job.pk],
-                    )
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
         if progress is not None:
             progress(done, total, step)
 
@@ -207,9 +194,6 @@ def import_execute(job: ImportJob, progress: Callable[[int, int, str], None] | N
             job.finished_at = timezone.now()
             job.save(update_fields=["status", "message", "finished_at"])
             return job
-        finally:
-            if side is not None:
-                side.close()
     job.total_rows = job.processed_rows = outcome.total
     job.created_count, job.updated_count = outcome.created, outcome.updated
     job.unchanged_count, job.duplicate_count = outcome.unchanged, outcome.duplicates
