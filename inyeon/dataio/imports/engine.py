@@ -17,7 +17,7 @@ import queue
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -345,7 +345,7 @@ def run_import(
         cleaned = (clean_rows(kind, plan, spec.options, chunk, pipelined) for chunk in chunks)
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
 
-    def checked() -> Iterator[list[Planned]]:
+    def checked() -> Generator[list[Planned], None, None]:
         """The planned writes of each chunk, as soon as it is checked."""
         try:
             for results in cleaned:
