@@ -184,3 +184,35 @@ def test_reserved_ids_are_new_and_distinct(people: Personas) -> None:
     first = bulk.reserve_ids(Contact, 3)
     second = bulk.reserve_ids(Contact, 2)
     assert len(set(first + second)) == 5 and min(second) > max(first)
+
+
+def test_the_next_chunk_is_matched_on_another_thread_with_updates_and_refusals_as_before(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from inyeon.customers.services import contact_create
+
+    monkeypatch.setattr(engine, "CHUNK", 1)
+    threads = set()
+    original = handlers.ContactHandler.lookup
+    monkeypatch.setattr(
+        handlers.ContactHandler,
+        "lookup",
+        lambda self, rows: (threads.add(threading.current_thread().name), original(self, rows))[1],
+    )
+    mine = contact_create(data={"display_name": "김민수", "emails": ["k@example.kr"]}, actor=people.alice)
+    theirs = contact_create(data={"display_name": "오스카", "emails": ["o@example.kr"]}, actor=people.oscar)
+    rows = [
+        ["Name", "Email", "Job Title"],
+        ["김민수", "K@example.kr", "팀장"],
+        ["오스카", "o@example.kr", "spy"],
+        ["이서연", "s@example.kr", ""],
+    ]
+    job = run(write_csv(tmp_path / "u.csv", rows), people.alice, mode="lenient")
+    assert (job.created_count, job.updated_count, job.error_count) == (1, 1, 1)
+    assert job.errors[0]["line"] == 3 and "may not see" in job.errors[0]["rule"]
+    assert {name.split("_")[0] for name in threads} == {"import-lookups"}
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.job_title == "팀장" and mine.version == 2 and theirs.job_title == ""

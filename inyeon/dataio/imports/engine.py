@@ -18,6 +18,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -345,41 +346,61 @@ def run_import(
         cleaned = (clean_rows(kind, plan, spec.options, chunk, pipelined) for chunk in chunks)
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
 
+    # With the writes on a connection of their own, the matching reads of the next chunk run on a
+    # third one while this thread plans the current chunk (they depend on the database only).
+    ahead = pipelined and not connection.in_atomic_block and handler.looks_ahead
+    lookups = ThreadPoolExecutor(1, thread_name_prefix="import-lookups") if ahead else None
+
+    def plan_chunk(results: list[Any], found: Any) -> Iterator[list[Planned]]:
+        good: list[tuple[int, list[str], dict[str, Any]]] = []
+        for line, cells, result in results:
+            outcome.total += 1
+            if isinstance(result, list):
+                record(line, cells, result)
+            else:
+                handler.fingerprints[line] = result.pop("_fp")
+                good.append((line, cells, result))
+        planned: list[Planned] = []
+        for line, cells, verdict in handler.plan(good, found.result() if found is not None else None):
+            if isinstance(verdict, list):
+                record(line, cells, verdict)
+            elif verdict == "unchanged":
+                outcome.unchanged += 1
+            elif isinstance(verdict, Planned):
+                planned.append(verdict)
+                if verdict.op == "create":
+                    outcome.created += 1
+                else:
+                    outcome.updated += 1
+            else:
+                outcome.duplicates += 1
+        handler.fingerprints.clear()
+        report(outcome.total, max(total, outcome.total), "checking")
+        if planned:
+            yield planned
+
     def checked() -> Generator[list[Planned], None, None]:
         """The planned writes of each chunk, as soon as it is checked."""
         try:
+            pending: tuple[list[Any], Any] | None = None
             for results in cleaned:
-                good: list[tuple[int, list[str], dict[str, Any]]] = []
-                for line, cells, result in results:
-                    outcome.total += 1
-                    if isinstance(result, list):
-                        record(line, cells, result)
-                    else:
-                        handler.fingerprints[line] = result.pop("_fp")
-                        good.append((line, cells, result))
-                planned: list[Planned] = []
-                for line, cells, verdict in handler.plan(good):
-                    if isinstance(verdict, list):
-                        record(line, cells, verdict)
-                    elif verdict == "unchanged":
-                        outcome.unchanged += 1
-                    elif isinstance(verdict, Planned):
-                        planned.append(verdict)
-                        if verdict.op == "create":
-                            outcome.created += 1
-                        else:
-                            outcome.updated += 1
-                    else:
-                        outcome.duplicates += 1
-                handler.fingerprints.clear()
-                report(outcome.total, max(total, outcome.total), "checking")
-                if planned:
-                    yield planned
+                found = None
+                if lookups is not None:
+                    rows = [(line, cells, r) for line, cells, r in results if not isinstance(r, list)]
+                    found = lookups.submit(handler.lookup, rows)
+                if pending is not None:
+                    yield from plan_chunk(*pending)
+                pending = (results, found)
+            if pending is not None:
+                yield from plan_chunk(*pending)
         except FileProblem as exc:
             raise ImportProblem(str(exc)) from None
         finally:
             if pool is not None:
                 pool.terminate()
+            if lookups is not None:
+                lookups.submit(lambda: connection.close()).result()  # the lookup thread's own
+                lookups.shutdown()
 
     batches = checked()
     try:

@@ -104,8 +104,15 @@ class Handler:
             )
         return user
 
+    # Whether `lookup` reads what `plan` needs from the database (and may run on another thread,
+    # ahead of `plan`).
+    looks_ahead = False
+
+    def lookup(self, rows: list[tuple[int, list[str], dict[str, Any]]]) -> Any:
+        return None
+
     def plan(
-        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+        self, rows: list[tuple[int, list[str], dict[str, Any]]], looked_up: Any = None
     ) -> Iterable[tuple[int, list[str], Verdict]]:
         raise NotImplementedError
 
@@ -207,9 +214,12 @@ class ContactHandler(Handler):
             return [f"external id:{data['external_id']}"]
         return [f"e-mail:{e}" for e in data.get("emails", [])]
 
-    def _existing(
+    looks_ahead = True
+
+    def lookup(
         self, rows: list[tuple[int, list[str], dict[str, Any]]]
     ) -> tuple[dict[str, int], dict[int, dict[str, Any]]]:
+        """The records the rows match (by key) and, of those the actor may see, the current values."""
         ids = {d["id"] for _line, _cells, d in rows if "id" in d}
         exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
         emails = {e for _line, _cells, d in rows for e in d.get("emails", [])}
@@ -262,9 +272,9 @@ class ContactHandler(Handler):
         return found, contacts
 
     def plan(
-        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+        self, rows: list[tuple[int, list[str], dict[str, Any]]], looked_up: Any = None
     ) -> Iterable[tuple[int, list[str], Verdict]]:
-        found, contacts = self._existing(rows)
+        found, contacts = looked_up if looked_up is not None else self.lookup(rows)
         for line, cells, data in rows:
             keys = ([f"id:{data['id']}"] if "id" in data else []) + self._keys(data)
             match = next(((k, found[k]) for k in keys if k in found), None)
@@ -514,7 +524,7 @@ class AccountHandler(Handler):
     SCALARS = ("external_id", "name", "business_number", "industry", "website", "phone", "email", "source")
 
     def plan(
-        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+        self, rows: list[tuple[int, list[str], dict[str, Any]]], looked_up: Any = None
     ) -> Iterable[tuple[int, list[str], Verdict]]:
         ids = {d["id"] for _line, _cells, d in rows if "id" in d}
         exts = {d["external_id"] for _line, _cells, d in rows if d.get("external_id")}
@@ -628,7 +638,7 @@ class ProductHandler(Handler):
     SCALARS = ("name_ko", "name_en", "category", "unit_price", "currency", "active")
 
     def plan(
-        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+        self, rows: list[tuple[int, list[str], dict[str, Any]]], looked_up: Any = None
     ) -> Iterable[tuple[int, list[str], Verdict]]:
         codes = {d["code"] for _line, _cells, d in rows if d.get("code")}
         existing = {p.code: p for p in Product.objects.filter(code__in=many(codes))}
@@ -706,7 +716,7 @@ class OrderHandler(Handler):
         return f"imp:{digest}:{self.occurrences[digest]}"
 
     def plan(
-        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+        self, rows: list[tuple[int, list[str], dict[str, Any]]], looked_up: Any = None
     ) -> Iterable[tuple[int, list[str], Verdict]]:
         customer_keys = {d["customer"] for _line, _cells, d in rows if d.get("customer")}
         emails = {d["customer_email"] for _line, _cells, d in rows if d.get("customer_email")}
@@ -916,7 +926,7 @@ class LeadHandler(Handler):
     entity = "lead"
 
     def plan(
-        self, rows: list[tuple[int, list[str], dict[str, Any]]]
+        self, rows: list[tuple[int, list[str], dict[str, Any]]], looked_up: Any = None
     ) -> Iterable[tuple[int, list[str], Verdict]]:
         emails = {d["email"] for _line, _cells, d in rows if d.get("email")}
         phones = {d["phone"] for _line, _cells, d in rows if d.get("phone") and not d.get("email")}
