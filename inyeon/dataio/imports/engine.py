@@ -13,23 +13,26 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import pickle
+import queue
 import tempfile
+import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from inyeon.core.models import User
 from inyeon.dataio.cells import neutralise, unneutralise
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
-from inyeon.dataio.imports.handlers import HANDLERS, Handler, Planned, fingerprint
+from inyeon.dataio.imports.handlers import HANDLERS, PREPARE, Handler, Planned, fingerprint
 from inyeon.dataio.imports.readers import FileProblem, Table, open_table
 
 CHUNK = 5000
@@ -141,17 +144,26 @@ def count_lines(path: Path) -> int:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(kind: str, plan: list[tuple[int, str, str]], options: Options, language: str) -> None:
+def _init_worker(
+    kind: str, plan: list[tuple[int, str, str]], options: Options, language: str, prepare: bool
+) -> None:
     from django.utils import translation
 
     translation.activate(language)
-    _worker.update(kind=kind, plan=plan, options=options)
+    _worker.update(kind=kind, plan=plan, options=options, prepare=prepare)
 
 
 def clean_rows(
-    kind: str, plan: list[tuple[int, str, str]], options: Options, rows: list[tuple[int, list[str]]]
+    kind: str,
+    plan: list[tuple[int, str, str]],
+    options: Options,
+    rows: list[tuple[int, list[str]]],
+    prepare: bool = False,
 ) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
+    """Each row cleaned, or its problems; with `prepare`, the handler's ready-made write text of
+    the row is added too (see `handlers.PREPARE`)."""
     cleaner = CLEANERS[kind]
+    prepared = PREPARE.get(kind) if prepare else None
     out: list[tuple[int, list[str], dict[str, Any] | list[Problem]]] = []
     for line, cells in rows:
         mapped: dict[str, list[tuple[str, str]]] = {}
@@ -162,6 +174,8 @@ def clean_rows(
         try:
             data = cleaner(Row(mapped, options))
             data["_fp"] = fingerprint(data)
+            if prepared is not None:
+                prepared(data)
             out.append((line, cells, data))
         except RowInvalid as exc:
             out.append((line, cells, exc.problems))
@@ -171,7 +185,7 @@ def clean_rows(
 def _clean_in_worker(
     rows: list[tuple[int, list[str]]],
 ) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
-    return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows)
+    return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
 
 
 def _bounded(pool: Any, chunks: Iterator[list[tuple[int, list[str]]]], depth: int = 4) -> Iterator[Any]:
@@ -219,6 +233,79 @@ class ErrorFile:
         return str(self.path)
 
 
+def _settle(handler: Handler, outcome: Outcome, strict: bool) -> bool:
+    """End the import's transaction (called inside it): whether it keeps what was written."""
+    if strict and outcome.errors:
+        transaction.set_rollback(True)
+        return False
+    if outcome.created or outcome.updated:
+        handler.finish()
+        return True
+    return False
+
+
+class _Writer(threading.Thread):
+    """The import's transaction on a connection of its own, fed the planned writes chunk by chunk.
+
+    The matching reads of the next chunk then run on the caller's connection, in a second backend,
+    while this one copies: they see what was committed before the import, exactly as when every
+    row was checked before the first write (rows repeating earlier rows of the file are matched by
+    the handler, not by the database)."""
+
+    def __init__(self, handler: Handler, outcome: Outcome, strict: bool) -> None:
+        super().__init__(name="import-writer", daemon=True)
+        self.handler, self.outcome, self.strict = handler, outcome, strict
+        self.batches: queue.Queue[list[Planned] | None] = queue.Queue(maxsize=2)
+        self.keep = False
+        self.written = False
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with transaction.atomic():
+                while (batch := self.batches.get()) is not None:
+                    self.handler.write(batch)
+                if self.keep:
+                    self.written = _settle(self.handler, self.outcome, self.strict)
+                else:
+                    transaction.set_rollback(True)
+        except BaseException as exc:  # raised in the calling thread
+            self.error = exc
+            while self.batches.get() is not None:  # so that the caller never waits on a full queue
+                pass
+        finally:
+            connection.close()
+
+    def put(self, batch: list[Planned]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def stop(self, *, keep: bool) -> bool:
+        """Commit (`keep`) or roll back, and wait; whether the writes were kept."""
+        self.keep = keep
+        self.batches.put(None)
+        self.join()
+        if self.error is not None and keep:
+            raise self.error
+        return self.written
+
+
+def _write_alongside(
+    handler: Handler, batches: Iterator[list[Planned]], outcome: Outcome, strict: bool
+) -> bool:
+    writer = _Writer(handler, outcome, strict)
+    writer.start()
+    try:
+        for batch in batches:
+            if not (strict and outcome.errors):
+                writer.put(batch)
+    except BaseException:
+        writer.stop(keep=False)
+        raise
+    return writer.stop(keep=True)
+
+
 def run_import(
     *,
     kind: str,
@@ -247,50 +334,97 @@ def run_import(
             if len(outcome.problems) < KEEP_ERRORS:
                 outcome.problems.append({"line": line, "column": p.column, "value": p.value, "rule": p.rule})
 
+    pipelined = connection.vendor == "postgresql" and not dry_run
     chunks = _chunks(table.rows)
     pool = None
     if total >= PARALLEL_FROM and settings.INYEON_IMPORT_WORKERS > 1:
         pool = multiprocessing.get_context("fork").Pool(
-            settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language)
+            settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language, pipelined)
         )
         cleaned: Iterator[Any] = _bounded(pool, chunks)
     else:
-        cleaned = (clean_rows(kind, plan, spec.options, chunk) for chunk in chunks)
+        cleaned = (clean_rows(kind, plan, spec.options, chunk, pipelined) for chunk in chunks)
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
-    try:
+
+    # With the writes on a connection of their own, the matching reads of the next chunk run on a
+    # third one while this thread plans the current chunk (they depend on the database only).
+    ahead = pipelined and not connection.in_atomic_block and handler.looks_ahead
+    lookups = ThreadPoolExecutor(1, thread_name_prefix="import-lookups") if ahead else None
+
+    def plan_chunk(results: list[Any], found: Any) -> Iterator[list[Planned]]:
+        good: list[tuple[int, list[str], dict[str, Any]]] = []
+        for line, cells, result in results:
+            outcome.total += 1
+            if isinstance(result, list):
+                record(line, cells, result)
+            else:
+                handler.fingerprints[line] = result.pop("_fp")
+                good.append((line, cells, result))
+        planned: list[Planned] = []
+        for line, cells, verdict in handler.plan(good, found.result() if found is not None else None):
+            if isinstance(verdict, list):
+                record(line, cells, verdict)
+            elif verdict == "unchanged":
+                outcome.unchanged += 1
+            elif isinstance(verdict, Planned):
+                planned.append(verdict)
+                if verdict.op == "create":
+                    outcome.created += 1
+                else:
+                    outcome.updated += 1
+            else:
+                outcome.duplicates += 1
+        handler.fingerprints.clear()
+        report(outcome.total, max(total, outcome.total), "checking")
+        if planned:
+            yield planned
+
+    def checked() -> Generator[list[Planned], None, None]:
+        """The planned writes of each chunk, as soon as it is checked."""
         try:
+            pending: tuple[list[Any], Any] | None = None
             for results in cleaned:
-                good: list[tuple[int, list[str], dict[str, Any]]] = []
-                for line, cells, result in results:
-                    outcome.total += 1
-                    if isinstance(result, list):
-                        record(line, cells, result)
-                    else:
-                        handler.fingerprints[line] = result.pop("_fp")
-                        good.append((line, cells, result))
-                planned: list[Planned] = []
-                for line, cells, verdict in handler.plan(good):
-                    if isinstance(verdict, list):
-                        record(line, cells, verdict)
-                    elif verdict == "unchanged":
-                        outcome.unchanged += 1
-                    elif isinstance(verdict, Planned):
-                        planned.append(verdict)
-                        if verdict.op == "create":
-                            outcome.created += 1
-                        else:
-                            outcome.updated += 1
-                    else:
-                        outcome.duplicates += 1
-                handler.fingerprints.clear()
-                if planned:
-                    pickle.dump(planned, spill)
-                report(outcome.total, max(total, outcome.total), "checking")
+                found = None
+                if lookups is not None:
+                    rows = [(line, cells, r) for line, cells, r in results if not isinstance(r, list)]
+                    found = lookups.submit(handler.lookup, rows)
+                if pending is not None:
+                    yield from plan_chunk(*pending)
+                pending = (results, found)
+            if pending is not None:
+                yield from plan_chunk(*pending)
         except FileProblem as exc:
             raise ImportProblem(str(exc)) from None
         finally:
             if pool is not None:
                 pool.terminate()
+            if lookups is not None:
+                lookups.submit(lambda: connection.close()).result()  # the lookup thread's own
+                lookups.shutdown()
+
+    batches = checked()
+    try:
+        if pipelined:
+            # PostgreSQL: each chunk is written as soon as it is checked, all in one transaction,
+            # while the workers clean the next ones; a strict import stops writing at its first
+            # bad row and rolls back what it wrote.
+            if connection.in_atomic_block:
+                # Inside the caller's transaction there is one connection for everything.
+                with transaction.atomic():
+                    for batch in batches:
+                        if not (strict and outcome.errors):
+                            handler.write(batch)
+                    outcome.written = _settle(handler, outcome, strict)
+            else:
+                outcome.written = _write_alongside(handler, batches, outcome, strict)
+            outcome.error_file = errors.close()
+            outcome.problems.sort(key=lambda p: p["line"])
+            outcome.created_contacts = handler.created_contacts if outcome.written else []
+            return outcome
+        # Elsewhere (SQLite holds one writer lock for the whole transaction), and for dry runs:
+        # check everything first, keeping the planned writes in a temporary file, then write.
+        for batch in batches:
+            pickle.dump(batch, spill)
         outcome.error_file = errors.close()
         outcome.problems.sort(key=lambda p: p["line"])
         if dry_run or (strict and outcome.errors) or not (outcome.created or outcome.updated):
@@ -300,16 +434,17 @@ def run_import(
         with transaction.atomic():
             while True:
                 try:
-                    batch: list[Planned] = pickle.load(spill)  # noqa: S301 (our own temporary file)
+                    loaded: list[Planned] = pickle.load(spill)  # noqa: S301 (our own temporary file)
                 except EOFError:
                     break
-                handler.write(batch)
-                written += len(batch)
+                handler.write(loaded)
+                written += len(loaded)
                 report(written, outcome.created + outcome.updated, "writing")
             handler.finish()
         outcome.written = True
         outcome.created_contacts = handler.created_contacts
         return outcome
     finally:
+        batches.close()
         spill.close()
         errors.close()
