@@ -97,7 +97,6 @@ class _Compiled:
         return out
 
 
-_NOTHING = "nothing"  # the user may see nothing: no query at all
 _UNPREPARABLE = "unpreparable"  # built and run by the ORM every time
 _entries: dict[Hashable, tuple[float, _Compiled | str]] = {}
 
@@ -127,8 +126,6 @@ class PreparedRead(Generic[M]):
             entry = (now + ttl, self._compile(build, values))
             _entries[full_key] = entry
         compiled = entry[1]
-        if compiled == _NOTHING:
-            return []
         if isinstance(compiled, _Compiled):
             return compiled.run(values)
         return list(build(values))
@@ -142,9 +139,9 @@ class PreparedRead(Generic[M]):
             return _UNPREPARABLE
         try:
             return _Compiled(build(markers), markers)
-        except EmptyResultSet:
-            return _NOTHING
-        except Unpreparable:
+        except (EmptyResultSet, Unpreparable):
+            # EmptyResultSet: the user may see nothing, or a stand-in is out of a field's range
+            # (Django answers such lookups without SQL); either way the ORM decides each time.
             return _UNPREPARABLE
 
 

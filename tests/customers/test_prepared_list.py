@@ -34,7 +34,13 @@ def contacts(people: Personas) -> list[Contact]:
         contact = ContactFactory(owner=owner, lifecycle_stage="existing" if i % 2 else "new")
         # Some share a creation time, so that the id breaks the tie across pages.
         Contact.objects.filter(pk=contact.pk).update(created_at=start + dt.timedelta(hours=i // 2))
-        CustomerScore.objects.create(contact=contact, clv_12m=(i * 7) % 5, value_tier="A" if i % 4 else "B")
+        CustomerScore.objects.create(
+            contact=contact,
+            clv_12m=(i * 7) % 5,
+            value_tier="A" if i % 4 else "B",
+            r_score=1 + i % 2,
+            f_score=1,
+        )
         made.append(contact)
     return made
 
@@ -56,6 +62,8 @@ CASES = [
     (ContactFilters(value_tier="A"), "-score.clv_12m"),
     (ContactFilters(lifecycle_stage="existing", value_tier="A"), "score.clv_12m"),
     (ContactFilters(q="김"), "-created_at"),
+    # Small-integer fields: a stand-in out of their range makes Django answer without SQL.
+    (ContactFilters(r_score=1, f_score=1), "-created_at"),
 ]
 
 
