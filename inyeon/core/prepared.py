@@ -4,7 +4,8 @@ Building and compiling the queryset of the API's hottest read, one contact by id
 filter, two joins, some sixty columns), costs several times more Python than running it. A
 `PreparedRead` keeps, per process, the SQL that the ORM compiled for a queryset built with a
 marker in place of the value, and later runs that SQL with the value swapped in, turning the rows
-into model instances exactly as the ORM does (rows joined by `select_related` included).
+into model instances as the ORM does (rows joined by `select_related` included), only without
+running `Model.__init__` for each (see `instance`).
 
 The key of an entry must name everything the queryset was built from besides the value (for a
 visibility-scoped read: the user and what `core.visibility` reads of them). An entry lives as long
@@ -23,7 +24,9 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,6 +50,46 @@ def marker(index: int, value: object) -> object:
     if isinstance(value, dt.date):
         return dt.date(1901, 1, 1 + index)
     return None
+
+
+def instance(model: type[M], db: str, names: Sequence[str], values: Sequence[object]) -> M:
+    """`model.from_db(db, names, values)` without `__init__`: the loaded fields are set, the
+    others are left out, so reading one loads it on demand exactly as for a deferred field.
+
+    Models with `__init__`/`from_db` of their own or init signal receivers go through `from_db`."""
+    if (
+        model.__init__ is not models.Model.__init__
+        or model.from_db.__func__ is not models.Model.from_db.__func__  # type: ignore[attr-defined]
+        or pre_init.has_listeners(model)
+        or post_init.has_listeners(model)
+    ):
+        return model.from_db(db, list(names), list(values))
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(names, values, strict=True))
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    obj._state = state
+    return obj
+
+
+class _Populator:
+    """Django's `RelatedPopulator` (the rows joined by `select_related`), building with `instance`."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+        self.children = [_Populator(p) for p in original.related_populators]
+
+    def populate(self, row: Sequence[object], from_obj: models.Model) -> None:
+        o = self.original
+        data = o.reorder_for_init(row) if o.reorder_for_init else row[o.cols_start : o.cols_end]
+        obj = None if data[o.pk_idx] is None else instance(o.model_cls, o.db, o.init_list, data)
+        if obj is not None:
+            for child in self.children:
+                child.populate(row, obj)
+        o.local_setter(from_obj, obj)
+        if obj is not None:
+            o.remote_setter(obj, from_obj)
 
 
 class Unpreparable(Exception):
@@ -73,7 +116,10 @@ class _Compiled:
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in compiler.select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, compiler.select, self.db)  # type: ignore[call-arg]
+        self.populators = [
+            _Populator(p)
+            for p in get_related_populators(klass_info, compiler.select, self.db)  # type: ignore[call-arg]
+        ]
         self.annotations = list(compiler.annotation_col_map.items())
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
 
@@ -88,7 +134,7 @@ class _Compiled:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         out = []
         for row in rows:
-            obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            obj = instance(self.model, self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations:

@@ -100,3 +100,18 @@ def test_a_new_share_shows_in_the_list(people: Personas, contacts: list[Contact]
     assert theirs.pk not in [c.pk for c in contact_list(user=people.alice, filters=filters, limit=200).items]
     RecordShare.objects.create(user=people.alice, record_type="contact", record_id=theirs.pk)
     assert theirs.pk in [c.pk for c in contact_list(user=people.alice, filters=filters, limit=200).items]
+
+
+def test_a_field_the_list_did_not_fetch_loads_when_read(people: Personas, contacts: list[Contact]) -> None:
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(notes="메모")
+    filters = ContactFilters(lifecycle_stage="existing")
+    contact_list(user=people.alice, filters=filters, only=("display_name",), related=("score",))
+    page = contact_list(user=people.alice, filters=filters, only=("display_name",), related=("score",))
+    item = page.items[0]
+    assert "notes" in item.get_deferred_fields()
+    with CaptureQueriesContext(connection) as ctx:
+        assert item.notes == "메모"
+    assert len(ctx.captured_queries) == 1
+    item.job_title = "과장"
+    item.save(update_fields=["job_title"])
+    assert Contact.objects.get(pk=item.pk).job_title == "과장"
