@@ -58,6 +58,8 @@ def test_korean_headers_in_cp949_map_and_normalise_on_their_own(people: Personas
     job = run(path, people.alice)
     assert job.status == JobStatus.DONE, job.message
     assert job.encoding == "cp949"
+    job.refresh_from_db()
+    assert job.started_at is not None and job.finished_at is not None and job.started_at <= job.finished_at
     assert (job.created_count, job.error_count) == (2, 0)
     kim = Contact.objects.get(family_name="김")
     assert kim.given_name == "민수" and kim.display_name == "김민수"

@@ -166,7 +166,8 @@ def import_execute(job: ImportJob, progress: Callable[[int, int, str], None] | N
     actor = job.created_by
     if actor is None:
         raise PermissionDenied(_("The user who started this import no longer exists."))
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    job.started_at = timezone.now()  # also on the instance: the final save writes every field
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=job.started_at)
     language = actor.language or settings.LANGUAGE_CODE
 
     def report(done: int, total: int, step: str) -> None:
