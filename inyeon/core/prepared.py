@@ -17,20 +17,19 @@ token or team changes in this process (`CoreConfig.ready`).
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
 from django.db.models.signals import post_init, pre_init
 
+from inyeon.core.memory import ExpiringMemory
+
 M = TypeVar("M", bound=models.Model)
 
-MAX_ENTRIES = 5_000
 _BASE = -7_340_033  # markers are ids no table hands out (ids are positive) and texts no one types
 
 
@@ -144,7 +143,7 @@ class _Compiled:
 
 
 _UNPREPARABLE = "unpreparable"  # built and run by the ORM every time
-_entries: dict[Hashable, tuple[float, _Compiled | str]] = {}
+_entries: ExpiringMemory[_Compiled | str] = ExpiringMemory(max_entries=5_000)
 
 
 class PreparedRead(Generic[M]):
@@ -160,18 +159,13 @@ class PreparedRead(Generic[M]):
     def fetch(
         self, key: Hashable, build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
     ) -> list[M]:
-        ttl = float(getattr(settings, "INYEON_API_TOKEN_CACHE_SECONDS", 0))
-        if ttl <= 0:
+        if _entries.ttl() <= 0:
             return list(build(values))
         full_key = (self.name, key)
-        now = time.monotonic()
-        entry = _entries.get(full_key)
-        if entry is None or entry[0] <= now:
-            if len(_entries) >= MAX_ENTRIES:
-                _entries.clear()
-            entry = (now + ttl, self._compile(build, values))
-            _entries[full_key] = entry
-        compiled = entry[1]
+        compiled = _entries.get(full_key)
+        if compiled is None:
+            compiled = self._compile(build, values)
+            _entries.put(full_key, compiled)
         if isinstance(compiled, _Compiled):
             return compiled.run(values)
         return list(build(values))

@@ -7,13 +7,12 @@ sees nothing.
 
 from __future__ import annotations
 
-import time
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from inyeon.core.memory import ExpiringMemory
 from inyeon.core.models import RecordShare, Team, User
 from inyeon.core.roles import CATALOGUE_ROLES, PII_ROLES, ROLE_SCOPE, SCORING_ROLES, WRITE_ROLES, Scope
 
@@ -45,7 +44,7 @@ def visibility_key(user: User | None) -> tuple[object, ...]:
     return (user.pk, user.is_active, user.is_superuser, user.role, user.team_id)
 
 
-_shares_known: dict[tuple[int, str], tuple[float, bool]] = {}
+_shares_known: ExpiringMemory[bool] = ExpiringMemory(max_entries=10_000)
 
 
 def has_shares(user: User | None, record_type: str) -> bool:
@@ -60,16 +59,11 @@ def has_shares(user: User | None, record_type: str) -> bool:
     if scope is None or scope == Scope.ALL or user is None:
         return False
     key = (user.pk, record_type)
-    now = time.monotonic()
     known = _shares_known.get(key)
-    if known is not None and known[0] > now:
-        return known[1]
+    if known is not None:
+        return bool(known)
     answer = RecordShare.objects.filter(user=user, record_type=record_type).exists()
-    ttl = float(getattr(settings, "INYEON_API_TOKEN_CACHE_SECONDS", 0))
-    if ttl > 0:
-        if len(_shares_known) >= 10_000:
-            _shares_known.clear()
-        _shares_known[key] = (now + ttl, answer)
+    _shares_known.put(key, answer)
     return answer
 
 

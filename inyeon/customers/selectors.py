@@ -194,23 +194,20 @@ def contact_list(
         qs = qs.select_related(*related)
         return qs.only(*fields) if only else qs
 
-    if filters.q:
-        # The search text decides the shape of the query (name, 초성, e-mail or phone), not just a value.
-        qs = narrowed(contact_queryset(user=user, filters=filters, shared=shared))
-        rows = list(keyset_queryset(qs, sort=path, after=after, limit=limit))
-        return keyset_result(rows, sort=path, limit=limit)
     chosen = [(name, value) for name, value in dataclasses.asdict(filters).items() if value not in ("", None)]
     values = [value for name, value in chosen] + list(after or ())
     names = tuple(name for name, value in chosen)
     shape = (visibility_key(user), shared, names, path, bool(after), limit, related, only)
 
-    def build(stand_ins: Sequence[Any]) -> QuerySet[Contact]:
-        some = ContactFilters(**{name: stand_ins[i] for i, name in enumerate(names)})
+    def build(given: Sequence[Any]) -> QuerySet[Contact]:
+        some = ContactFilters(**{name: given[i] for i, name in enumerate(names)})
         qs = narrowed(contact_queryset(user=user, filters=some, shared=shared))
-        rest = stand_ins[len(chosen) :]
+        rest = given[len(chosen) :]
         return keyset_queryset(qs, sort=path, after=(rest[0], rest[1]) if rest else None, limit=limit)
 
-    return keyset_result(_CONTACT_PAGE.fetch(shape, build, values), sort=path, limit=limit)
+    # A search text decides the shape of the query (name, 초성, e-mail or phone), not just a value.
+    rows = list(build(values)) if filters.q else _CONTACT_PAGE.fetch(shape, build, values)
+    return keyset_result(rows, sort=path, limit=limit)
 
 
 _ADDRESSES: PreparedRead[Address] = PreparedRead("contact_addresses")

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from inyeon.core import token_cache
+from inyeon.core import memory, token_cache
 from inyeon.core.models import User
 from inyeon.core.services import token_authenticate, token_create
 from tests.conftest import Personas
@@ -46,8 +46,8 @@ def test_a_remembered_token_is_looked_up_again_after_the_ttl(
     settings.INYEON_API_TOKEN_CACHE_SECONDS = 10
     client = _client(people)
     assert _token_lookups(client) == 1
-    now = token_cache.time.monotonic()
-    monkeypatch.setattr(token_cache.time, "monotonic", lambda: now + 11)
+    now = memory.time.monotonic()
+    monkeypatch.setattr(memory.time, "monotonic", lambda: now + 11)
     assert _token_lookups(client) == 1
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inyeon.core import prepared
+from inyeon.core import memory, prepared
 from inyeon.core.models import RecordShare
 from inyeon.core.services import team_ensure
 from inyeon.customers.models import Contact
@@ -72,8 +72,8 @@ def test_an_entry_is_compiled_again_after_the_ttl(people: Personas, monkeypatch:
     with CaptureQueriesContext(connection) as ctx:
         contact_get(user=people.carol, pk=contact.pk)
     assert len(ctx.captured_queries) == 1  # no sub-team lookup
-    now = prepared.time.monotonic()
-    monkeypatch.setattr(prepared.time, "monotonic", lambda: now + 11)
+    now = memory.time.monotonic()
+    monkeypatch.setattr(memory.time, "monotonic", lambda: now + 11)
     with CaptureQueriesContext(connection) as ctx:
         contact_get(user=people.carol, pk=contact.pk)
     assert len(ctx.captured_queries) > 1  # built again: the sub-teams are read afresh
