@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from ninja import Query
 
 from inyeon.core.models import User
 from inyeon.core.pagination import Page
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

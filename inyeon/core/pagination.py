@@ -14,11 +14,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 T = TypeVar("T", bound=models.Model)
+I = TypeVar("I")  # noqa: E741 (an item: a model instance, or a row of a `values()` queryset)
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[I]):
+    items: list[I]
     next_cursor: str | None
 
 
@@ -89,10 +90,16 @@ def keyset_queryset(
     return queryset.order_by(*order)[: limit + 1]
 
 
-def keyset_result(rows: list[T], *, sort: str, limit: int) -> Page[T]:
+def keyset_result(rows: list[I], *, sort: str, limit: int) -> Page[I]:
+    """The page of `rows` (model instances, or dicts of a `values()` queryset naming the sort
+    field and `id`) fetched by `keyset_queryset`."""
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = _encode([getattr(last, _key(sort)), last.pk])
+        last: Any = rows[-1]
+        key = _key(sort)
+        if isinstance(last, dict):
+            next_cursor = _encode([last[key], last["id"]])
+        else:
+            next_cursor = _encode([getattr(last, key), last.pk])
     return Page(items=rows, next_cursor=next_cursor)

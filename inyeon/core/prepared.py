@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.base import ModelState
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.signals import post_init, pre_init
 
 from inyeon.core.memory import ExpiringMemory
@@ -51,18 +51,17 @@ def marker(index: int, value: object) -> object:
     return None
 
 
-def instance(model: type[M], db: str, names: Sequence[str], values: Sequence[object]) -> M:
-    """`model.from_db(db, names, values)` without `__init__`: the loaded fields are set, the
-    others are left out, so reading one loads it on demand exactly as for a deferred field.
+def _plain(model: type[models.Model]) -> bool:
+    """Whether instances of `model` may be built without `__init__` (see `builder`)."""
+    return (
+        model.__init__ is models.Model.__init__
+        and model.from_db.__func__ is models.Model.from_db.__func__  # type: ignore[attr-defined]
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+    )
 
-    Models with `__init__`/`from_db` of their own or init signal receivers go through `from_db`."""
-    if (
-        model.__init__ is not models.Model.__init__
-        or model.from_db.__func__ is not models.Model.from_db.__func__  # type: ignore[attr-defined]
-        or pre_init.has_listeners(model)
-        or post_init.has_listeners(model)
-    ):
-        return model.from_db(db, list(names), list(values))
+
+def _build(model: type[M], db: str, names: Sequence[str], values: Sequence[object]) -> M:
     obj = model.__new__(model)
     obj.__dict__.update(zip(names, values, strict=True))
     state = ModelState()
@@ -72,17 +71,39 @@ def instance(model: type[M], db: str, names: Sequence[str], values: Sequence[obj
     return obj
 
 
+def _from_db(model: type[M], db: str, names: Sequence[str], values: Sequence[object]) -> M:
+    return model.from_db(db, list(names), list(values))
+
+
+Builder = Callable[[type[M], str, Sequence[str], Sequence[object]], M]
+
+
+def builder(model: type[models.Model]) -> Builder[Any]:
+    """How to turn a row of `model` into an instance: `model.from_db(db, names, values)` without
+    `__init__`. The loaded fields are set, the others are left out, so reading one loads it on
+    demand exactly as for a deferred field. Models with `__init__`/`from_db` of their own or init
+    signal receivers go through `from_db`. Decided once per read, not per row."""
+    return _build if _plain(model) else _from_db
+
+
 class _Populator:
     """Django's `RelatedPopulator` (the rows joined by `select_related`), building with `instance`."""
 
     def __init__(self, original: Any) -> None:
         self.original = original
         self.children = [_Populator(p) for p in original.related_populators]
+        self.make: Builder[Any] = _from_db
+
+    def prepare(self) -> None:
+        """Decide, once per read, how this populator's instances are built."""
+        self.make = builder(self.original.model_cls)
+        for child in self.children:
+            child.prepare()
 
     def populate(self, row: Sequence[object], from_obj: models.Model) -> None:
         o = self.original
         data = o.reorder_for_init(row) if o.reorder_for_init else row[o.cols_start : o.cols_end]
-        obj = None if data[o.pk_idx] is None else instance(o.model_cls, o.db, o.init_list, data)
+        obj = None if data[o.pk_idx] is None else self.make(o.model_cls, o.db, o.init_list, data)
         if obj is not None:
             for child in self.children:
                 child.populate(row, obj)
@@ -109,6 +130,15 @@ class _Compiled:
                 raise Unpreparable
             self.slots.append(found[0])
         self.compiler = compiler
+        self.converters = compiler.get_converters([column[0] for column in compiler.select])
+        self.names: list[str] | None = None
+        if queryset._iterable_class is ValuesIterable:
+            # A `values()` queryset: each row becomes a dict, named as Django's ValuesIterable does.
+            query = queryset.query
+            self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            return
+        if queryset._iterable_class is not ModelIterable:
+            raise Unpreparable
         klass_info = compiler.klass_info
         assert klass_info is not None
         self.model: type[models.Model] = klass_info["model"]
@@ -120,7 +150,6 @@ class _Compiled:
             for p in get_related_populators(klass_info, compiler.select, self.db)  # type: ignore[call-arg]
         ]
         self.annotations = list(compiler.annotation_col_map.items())
-        self.converters = compiler.get_converters([column[0] for column in compiler.select])
 
     def run(self, values: Sequence[object]) -> list[Any]:
         params = list(self.params)
@@ -131,9 +160,15 @@ class _Compiled:
             rows = cursor.fetchall()
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
+        if self.names is not None:
+            names = self.names
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        make = builder(self.model)
+        for populator in self.populators:
+            populator.prepare()
         out = []
         for row in rows:
-            obj = instance(self.model, self.db, self.init_list, row[self.start : self.end])
+            obj = make(self.model, self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations:
@@ -146,19 +181,16 @@ _UNPREPARABLE = "unpreparable"  # built and run by the ORM every time
 _entries: ExpiringMemory[_Compiled | str] = ExpiringMemory(max_entries=5_000)
 
 
-class PreparedRead(Generic[M]):
-    """`build(values)` returns the queryset for these values; it is called once per key with
-    stand-ins (see `marker`), and the SQL it compiles to is then run with each call's values.
-
-    The key must name everything `build` reads besides `values`, including which of the
-    optional values are present (their presence may change the SQL, their content may not)."""
-
+class _Prepared:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def fetch(
-        self, key: Hashable, build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
-    ) -> list[M]:
+    def _fetch(
+        self,
+        key: Hashable,
+        build: Callable[[Sequence[Any]], models.QuerySet[Any, Any]],
+        values: Sequence[object],
+    ) -> list[Any]:
         if _entries.ttl() <= 0:
             return list(build(values))
         full_key = (self.name, key)
@@ -172,7 +204,7 @@ class PreparedRead(Generic[M]):
 
     @staticmethod
     def _compile(
-        build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
+        build: Callable[[Sequence[Any]], models.QuerySet[Any, Any]], values: Sequence[object]
     ) -> _Compiled | str:
         markers = [marker(i, value) for i, value in enumerate(values)]
         if any(m is None for m in markers):
@@ -183,6 +215,31 @@ class PreparedRead(Generic[M]):
             # EmptyResultSet: the user may see nothing, or a stand-in is out of a field's range
             # (Django answers such lookups without SQL); either way the ORM decides each time.
             return _UNPREPARABLE
+
+
+class PreparedRead(_Prepared, Generic[M]):
+    """`build(values)` returns the queryset for these values; it is called once per key with
+    stand-ins (see `marker`), and the SQL it compiles to is then run with each call's values.
+
+    The key must name everything `build` reads besides `values`, including which of the
+    optional values are present (their presence may change the SQL, their content may not)."""
+
+    def fetch(
+        self, key: Hashable, build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
+    ) -> list[M]:
+        return self._fetch(key, build, values)
+
+
+class PreparedRows(_Prepared):
+    """As `PreparedRead`, for a `values()` queryset: the rows as dicts, no model instances."""
+
+    def fetch(
+        self,
+        key: Hashable,
+        build: Callable[[Sequence[Any]], models.QuerySet[Any, dict[str, Any]]],
+        values: Sequence[object],
+    ) -> list[dict[str, Any]]:
+        return self._fetch(key, build, values)
 
 
 def forget_all(**kwargs: Any) -> None:

@@ -5,8 +5,10 @@ HTML, JSON, search results and exports all present personal data through `presen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from inyeon.core.audit import log_access
 from inyeon.core.models import User
@@ -40,22 +42,57 @@ def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> 
     if with_related and not phones and contact.primary_phone:
         phones = [contact.primary_phone]
     addresses = [str(a) for a in contact_addresses(contact)] if with_related else []
+    return _present(
+        user,
+        email=contact.primary_email,
+        phone=contact.primary_phone,
+        birth_date=contact.birth_date,
+        emails=emails,
+        phones=phones,
+        addresses=addresses,
+    )
+
+
+def present_row(row: Mapping[str, Any], user: User) -> ContactPII:
+    """As `present_pii` without the related lists, for a row of `selectors.contact_rows` that
+    holds `primary_email`, `primary_phone` and `birth_date`."""
+    return _present(
+        user,
+        email=row["primary_email"],
+        phone=row["primary_phone"],
+        birth_date=row["birth_date"],
+        emails=[],
+        phones=[],
+        addresses=[],
+    )
+
+
+def _present(
+    user: User,
+    *,
+    email: str,
+    phone: str,
+    birth_date: dt.date | None,
+    emails: list[str],
+    phones: list[str],
+    addresses: list[str],
+) -> ContactPII:
     if can_see_pii(user):
         return ContactPII(
-            email=contact.primary_email,
-            phone=contact.primary_phone,
+            email=email,
+            phone=phone,
             emails=emails,
             phones=phones,
-            birth_date=contact.birth_date.isoformat() if contact.birth_date else "",
+            birth_date=birth_date.isoformat() if birth_date else "",
             addresses=addresses,
             masked=False,
         )
     return ContactPII(
-        email=mask_email(contact.primary_email),
-        phone=mask_phone(contact.primary_phone),
+        email=mask_email(email),
+        phone=mask_phone(phone),
         emails=[mask_email(e) for e in emails],
         phones=[mask_phone(p) for p in phones],
-        birth_date=mask_birth_date(contact.birth_date),
+        birth_date=mask_birth_date(birth_date),
         addresses=[mask_text(a) for a in addresses],
         masked=True,
     )
@@ -66,10 +103,24 @@ def display_phone(pii: ContactPII) -> str:
 
 
 def log_pii_access(
-    *, user: User, contacts: Iterable[Contact], action: str, ip: str | None, detail: str = ""
+    *,
+    user: User,
+    contacts: Iterable[Contact] | Iterable[Mapping[str, Any]],
+    action: str,
+    ip: str | None,
+    detail: str = "",
 ) -> None:
-    """Record that `user` was shown the personal data of `contacts` (only if it was unmasked)."""
+    """Record that `user` was shown the personal data of `contacts` (only if it was unmasked):
+    contacts, or rows of `selectors.contact_rows`."""
     if not can_see_pii(user):
         return
-    ids = [c.pk for c in contacts if c.primary_email or c.primary_phone or c.birth_date]
+    ids = [pk for pk in map(_with_pii, contacts) if pk is not None]
     log_access(actor=user, action=action, subject_type="contact", subject_ids=ids, ip=ip, detail=detail)
+
+
+def _with_pii(contact: Contact | Mapping[str, Any]) -> int | None:
+    """The contact's id if it holds any personal data that was shown, else None."""
+    if isinstance(contact, Mapping):
+        shown = contact["primary_email"] or contact["primary_phone"] or contact["birth_date"]
+        return int(contact["id"]) if shown else None
+    return contact.pk if contact.primary_email or contact.primary_phone or contact.birth_date else None

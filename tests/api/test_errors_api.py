@@ -110,7 +110,7 @@ def test_an_unexpected_failure_is_a_500_problem_without_internals(people: Person
     def broken(**kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(selectors, "contact_list", broken)
+    monkeypatch.setattr(selectors, "contact_rows", broken)
     response = api_client(people.alice).get(URL)
     assert response.status_code == 500
     assert response["Content-Type"] == PROBLEM

@@ -14,7 +14,7 @@ from inyeon.analytics.models import CustomerScore
 from inyeon.core import prepared, visibility
 from inyeon.core.models import RecordShare, User
 from inyeon.customers.models import Contact
-from inyeon.customers.selectors import ContactFilters, contact_list
+from inyeon.customers.selectors import ContactFilters, contact_list, contact_rows
 from tests.conftest import Personas
 from tests.factories import ContactFactory
 
@@ -45,12 +45,19 @@ def contacts(people: Personas) -> list[Contact]:
     return made
 
 
-def _walk(user: User, filters: ContactFilters, sort: str) -> list[list[int]]:
+def _walk(user: User, filters: ContactFilters, sort: str, *, rows: bool = False) -> list[list[int]]:
     pages, cursor = [], None
     while True:
-        page = contact_list(user=user, filters=filters, sort=sort, cursor=cursor, limit=3)
-        pages.append([c.pk for c in page.items])
-        cursor = page.next_cursor
+        if rows:
+            page_rows = contact_rows(
+                user=user, filters=filters, fields=("display_name",), sort=sort, cursor=cursor, limit=3
+            )
+            pages.append([row["id"] for row in page_rows.items])
+            cursor = page_rows.next_cursor
+        else:
+            page = contact_list(user=user, filters=filters, sort=sort, cursor=cursor, limit=3)
+            pages.append([c.pk for c in page.items])
+            cursor = page.next_cursor
         if cursor is None:
             return pages
 
@@ -79,6 +86,34 @@ def test_every_page_matches_the_plain_orm(
     assert _walk(user, filters, sort) == expected
     assert _walk(user, filters, sort) == expected  # now from the compiled entries
     assert sum(len(p) for p in expected) > 0
+
+
+@pytest.mark.parametrize(("filters", "sort"), CASES)
+@pytest.mark.parametrize("who", ["alice", "carol", "erin"])
+def test_rows_walk_the_same_pages_as_instances(
+    people: Personas, contacts: list[Contact], settings: Any, filters: ContactFilters, sort: str, who: str
+) -> None:
+    user = getattr(people, who)
+    settings.INYEON_API_TOKEN_CACHE_SECONDS = 0
+    expected = _walk(user, filters, sort)
+    assert _walk(user, filters, sort, rows=True) == expected  # built by the ORM
+    settings.INYEON_API_TOKEN_CACHE_SECONDS = 10
+    assert _walk(user, filters, sort, rows=True) == expected
+    assert _walk(user, filters, sort, rows=True) == expected  # now from the compiled entries
+
+
+def test_rows_hold_the_fields_asked_for(people: Personas, contacts: list[Contact]) -> None:
+    filters = ContactFilters(lifecycle_stage="existing")
+    for _ in range(2):  # compiled, then reused
+        page = contact_rows(
+            user=people.carol, filters=filters, fields=("display_name", "score__clv_12m"), limit=50
+        )
+        by_id = {c.pk: c for c in contacts}
+        assert page.items
+        for row in page.items:
+            assert set(row) == {"id", "display_name", "score__clv_12m", "created_at"}
+            assert row["display_name"] == by_id[row["id"]].display_name
+            assert row["score__clv_12m"] == CustomerScore.objects.get(contact_id=row["id"]).clv_12m
 
 
 def test_a_compiled_page_is_one_query(people: Personas, contacts: list[Contact]) -> None:

@@ -1,0 +1,66 @@
+"""The API list builds its items from rows (`selectors.contact_rows`), not from contacts: each item
+must be exactly what the contact's own presenter (`contact_item`, used by the detail) gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.http import HttpRequest
+
+from inyeon.analytics.models import CustomerScore
+from inyeon.api.contacts import contact_item
+from inyeon.api.renderers import FastJSONRenderer
+from inyeon.api.schemas.contacts import ContactListItem
+from inyeon.core.models import AccessLog
+from inyeon.customers.models import Contact
+from tests.api.helpers import body
+from tests.conftest import Personas, api_client
+from tests.factories import ContactFactory
+
+
+@pytest.fixture
+def contacts(people: Personas) -> list[Contact]:
+    plain = ContactFactory(owner=people.alice, primary_email="", primary_phone="", birth_date=None)
+    full = ContactFactory(
+        owner=people.alice,
+        primary_email="minsu@example.kr",
+        primary_phone="+821012345678",
+        birth_date=dt.date(1990, 5, 17),
+    )
+    scored = ContactFactory(owner=people.alice, primary_email="jiwoo@example.kr")
+    CustomerScore.objects.create(contact=scored, clv_12m=120_000, value_tier="A", r_score=5, p_alive=0.75)
+    return [plain, full, scored]
+
+
+@pytest.mark.parametrize("persona", ["alice", "carol", "erin", "dave", "root"])
+def test_every_list_item_is_the_contacts_own_presentation(
+    people: Personas, contacts: list[Contact], persona: str
+) -> None:
+    user = getattr(people, persona)
+    client = api_client(user)
+    for _ in range(2):  # compiled, then reused
+        items = body(client.get("/api/v1/contacts?limit=200"))["items"]
+        by_id = {item["id"]: item for item in items}
+        assert {c.pk for c in contacts} <= set(by_id)
+        for contact in contacts:
+            expected = body_of(contact_item(Contact.objects.select_related("score").get(pk=contact.pk), user))
+            assert by_id[contact.pk] == expected
+
+
+def body_of(item: dict[str, object]) -> dict[str, object]:
+    """`item` as the API writes it (times in RFC 3339 with `Z`)."""
+    rendered = FastJSONRenderer().render(
+        HttpRequest(), ContactListItem.model_validate(item), response_status=200
+    )
+    return dict(json.loads(rendered))
+
+
+def test_the_list_logs_the_contacts_whose_personal_data_it_showed(
+    people: Personas, contacts: list[Contact]
+) -> None:
+    body(api_client(people.alice).get("/api/v1/contacts?limit=200"))
+    log = AccessLog.objects.get()
+    assert sorted(log.subject_ids) == sorted(c.pk for c in contacts[1:])  # the first holds none
+    assert log.detail == "api contact list"
