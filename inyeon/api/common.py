@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse
 from ninja import Query
 
+from inyeon.api.renderers import FastJSONRenderer
 from inyeon.core.models import User
 from inyeon.core.pagination import Page
 
 M = TypeVar("M")
 
 DEFAULT_LIMIT = 50
+JSON = "application/json; charset=utf-8"
 MAX_LIMIT = 200
 
 
@@ -41,3 +43,10 @@ def fields(obj: object, names: tuple[str, ...]) -> dict[str, Any]:
 
 def set_location(response: HttpResponse, path: str) -> None:
     response["Location"] = f"/api/v1/{path}"
+
+
+def prebuilt(request: HttpRequest, body: dict[str, Any]) -> HttpResponse:
+    """`body` rendered as the API renders every answer, without ninja validating it against the
+    operation's declared schema first. Only for the hottest reads, whose bodies are built from
+    typed columns in one function; their tests validate those bodies against the schema."""
+    return HttpResponse(FastJSONRenderer().render(request, body, response_status=200), content_type=JSON)

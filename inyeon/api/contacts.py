@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from inyeon.api.common import actor, cursor_param, limit_param, page_body, set_location
+from inyeon.api.common import actor, cursor_param, limit_param, prebuilt, set_location
 from inyeon.api.concurrency import expected_version, precondition, set_etag
 from inyeon.api.exports import stream_export
 from inyeon.api.schemas.analytics import ScoresOut
@@ -28,7 +28,7 @@ from inyeon.customers import selectors, services
 from inyeon.customers.channels import split
 from inyeon.customers.choices import LifecycleStage
 from inyeon.customers.models import Contact
-from inyeon.customers.privacy import log_pii_access, present_pii, present_row
+from inyeon.customers.privacy import log_pii_access, present_pii, row_pii
 from inyeon.dataio.duplicates import selectors as duplicate_selectors
 from inyeon.dataio.duplicates import services as duplicate_services
 
@@ -57,29 +57,38 @@ ROW_FIELDS = (
 )
 
 
-def contact_row_item(row: dict[str, Any], user: User) -> dict[str, Any]:
-    """The list item of a row of `ROW_FIELDS`: the same shape as `contact_item`."""
-    pii = present_row(row, user)
-    scores = None
-    if row["score__computed_at"] is not None:  # never null in a score row
-        scores = {name: row[f"score__{name}"] for name in SCORE_FIELDS}
-    return {
-        "id": row["id"],
-        "version": row["version"],
-        "display_name": row["display_name"],
-        "family_name": row["family_name"],
-        "given_name": row["given_name"],
-        "account_id": row["account_id"],
-        "email": pii.email,
-        "phone": pii.phone,
-        "lifecycle_stage": row["lifecycle_stage"],
-        "owner_id": row["owner_id"],
-        "team_id": row["team_id"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-        "pii_masked": pii.masked,
-        "scores": scores,
-    }
+def contact_row_items(rows: list[dict[str, Any]], user: User) -> list[dict[str, Any]]:
+    """The list items of rows of `ROW_FIELDS`: the same shape as `contact_item`."""
+    pii = row_pii(user)
+    items = []
+    for row in rows:
+        email, phone, masked = pii(row)
+        scores = None
+        if row["score__computed_at"] is not None:  # never null in a score row
+            scores = {name: row[key] for name, key in _SCORE_KEYS}
+        items.append(
+            {
+                "id": row["id"],
+                "version": row["version"],
+                "display_name": row["display_name"],
+                "family_name": row["family_name"],
+                "given_name": row["given_name"],
+                "account_id": row["account_id"],
+                "email": email,
+                "phone": phone,
+                "lifecycle_stage": row["lifecycle_stage"],
+                "owner_id": row["owner_id"],
+                "team_id": row["team_id"],
+                "created_at": row["created_at"],
+                "updated_at": row["updated_at"],
+                "pii_masked": masked,
+                "scores": scores,
+            }
+        )
+    return items
+
+
+_SCORE_KEYS = [(name, f"score__{name}") for name in SCORE_FIELDS]
 
 
 def contact_item(contact: Contact, user: User) -> dict[str, Any]:
@@ -174,7 +183,7 @@ def list_contacts(
     ),
     cursor: str | None = cursor_param(),
     limit: int = limit_param(),
-) -> dict[str, Any]:
+) -> HttpResponse:
     """`q` searches names (Hangul prefix and 초성 such as ㄱㅁㅅ), e-mail and phone prefixes."""
     user = actor(request)
     page = selectors.contact_rows(
@@ -182,7 +191,7 @@ def list_contacts(
     )
     detail = f"api contact search q={query.q[:80]}" if query.q else "api contact list"
     _shown(request, user, page.items, detail)
-    return page_body(page, lambda row: contact_row_item(row, user))
+    return prebuilt(request, {"items": contact_row_items(page.items, user), "next_cursor": page.next_cursor})
 
 
 @router.get("/export.csv", response={200: None, **problems(422)}, summary="The filtered list as CSV")

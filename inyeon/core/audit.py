@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -100,6 +102,20 @@ def audit(
     )
 
 
+@functools.cache
+def _access_insert(vendor: str) -> tuple[list[Field[Any, Any]], str]:
+    """The access log's columns and its INSERT for a database vendor, built once."""
+    names = {"at", "actor", "actor_name", "ip", "action", "subject_type", "subject_ids", "detail"}
+    fields = [f for f in AccessLog._meta.concrete_fields if f.name in names]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
+        quote(AccessLog._meta.db_table),
+        ", ".join(quote(str(f.column)) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    return fields, sql
+
+
 def log_access(
     *,
     actor: User | None,
@@ -125,13 +141,7 @@ def log_access(
         "subject_ids": ids,
         "detail": detail[:255],
     }
-    fields = [f for f in AccessLog._meta.concrete_fields if f.name in values]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
-        quote(AccessLog._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    fields, sql = _access_insert(connection.vendor)
     params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -6,7 +6,7 @@ HTML, JSON, search results and exports all present personal data through `presen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,18 +53,16 @@ def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> 
     )
 
 
-def present_row(row: Mapping[str, Any], user: User) -> ContactPII:
-    """As `present_pii` without the related lists, for a row of `selectors.contact_rows` that
-    holds `primary_email`, `primary_phone` and `birth_date`."""
-    return _present(
-        user,
-        email=row["primary_email"],
-        phone=row["primary_phone"],
-        birth_date=row["birth_date"],
-        emails=[],
-        phones=[],
-        addresses=[],
-    )
+RowPII = Callable[[Mapping[str, Any]], tuple[str, str, bool]]
+
+
+def row_pii(user: User) -> RowPII:
+    """How `user` is shown the primary e-mail and phone of rows of `selectors.contact_rows`
+    (holding `primary_email` and `primary_phone`): a function of a row giving (e-mail, phone,
+    masked), decided once for a whole page; the same values as `present_pii` gives."""
+    if can_see_pii(user):
+        return lambda row: (row["primary_email"], row["primary_phone"], False)
+    return lambda row: (mask_email(row["primary_email"]), mask_phone(row["primary_phone"]), True)
 
 
 def _present(
@@ -120,7 +118,7 @@ def log_pii_access(
 
 def _with_pii(contact: Contact | Mapping[str, Any]) -> int | None:
     """The contact's id if it holds any personal data that was shown, else None."""
-    if isinstance(contact, Mapping):
-        shown = contact["primary_email"] or contact["primary_phone"] or contact["birth_date"]
-        return int(contact["id"]) if shown else None
-    return contact.pk if contact.primary_email or contact.primary_phone or contact.birth_date else None
+    if isinstance(contact, Contact):
+        return contact.pk if contact.primary_email or contact.primary_phone or contact.birth_date else None
+    shown = contact["primary_email"] or contact["primary_phone"] or contact["birth_date"]
+    return int(contact["id"]) if shown else None
