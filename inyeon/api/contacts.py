@@ -219,12 +219,13 @@ def create_contact(request: HttpRequest, payload: ContactIn, response: HttpRespo
 
 
 @router.get("/{contact_id}", response={200: ContactOut, **problems(404)}, summary="One contact")
-def get_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -> dict[str, Any]:
+def get_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = actor(request)
     contact = selectors.contact_get(user=user, pk=contact_id)
-    set_etag(response, contact.version)
     _shown(request, user, [contact], "api contact detail")
-    return contact_detail(contact, user)
+    response = prebuilt(request, contact_detail(contact, user))
+    set_etag(response, contact.version)
+    return response
 
 
 @router.patch(

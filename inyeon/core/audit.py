@@ -11,7 +11,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
@@ -103,17 +103,19 @@ def audit(
 
 
 @functools.cache
-def _access_insert(vendor: str) -> tuple[list[Field[Any, Any]], str]:
-    """The access log's columns and its INSERT for a database vendor, built once."""
+def _access_insert(alias: str) -> tuple[list[tuple[str, Field[Any, Any] | None]], str]:
+    """The access log's INSERT for a database, built once, with its columns in order: each with
+    the field that prepares its value, or None where the value goes as it is (texts and ids)."""
     names = {"at", "actor", "actor_name", "ip", "action", "subject_type", "subject_ids", "detail"}
     fields = [f for f in AccessLog._meta.concrete_fields if f.name in names]
-    quote = connection.ops.quote_name
+    quote = connections[alias].ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
         quote(AccessLog._meta.db_table),
         ", ".join(quote(str(f.column)) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    return fields, sql
+    plain = (models.CharField, models.ForeignKey)
+    return [(f.name, None if isinstance(f, plain) else f) for f in fields], sql
 
 
 def log_access(
@@ -141,7 +143,8 @@ def log_access(
         "subject_ids": ids,
         "detail": detail[:255],
     }
-    fields, sql = _access_insert(connection.vendor)
-    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each use of `connection` looks it up again
+    columns, sql = _access_insert(DEFAULT_DB_ALIAS)
+    params = [values[name] if f is None else f.get_db_prep_save(values[name], db) for name, f in columns]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)

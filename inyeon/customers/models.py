@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -207,8 +208,16 @@ class Address(models.Model):
             )
         ]
 
+    # The parts of the one-line form, in order (see `one_line`).
+    LINE_PARTS: ClassVar[tuple[str, ...]] = ("postal_code", "region", "city", "line1", "line2")
+
     def __str__(self) -> str:
-        return " ".join(p for p in (self.postal_code, self.region, self.city, self.line1, self.line2) if p)
+        return self.one_line([getattr(self, name) for name in self.LINE_PARTS])
+
+    @staticmethod
+    def one_line(parts: Iterable[str | None]) -> str:
+        """An address on one line from its `LINE_PARTS`: the parts that are filled, in order."""
+        return " ".join(p for p in parts if p)
 
 
 class ConsentRecord(models.Model):

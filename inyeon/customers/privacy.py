@@ -16,7 +16,7 @@ from inyeon.core.phones import format_phone
 from inyeon.core.pii import mask_birth_date, mask_email, mask_phone, mask_text
 from inyeon.core.visibility import can_see_pii
 from inyeon.customers.channels import split
-from inyeon.customers.models import Contact
+from inyeon.customers.models import Address, Contact
 from inyeon.customers.selectors import contact_addresses
 
 
@@ -41,7 +41,7 @@ def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> 
         emails = [contact.primary_email]
     if with_related and not phones and contact.primary_phone:
         phones = [contact.primary_phone]
-    addresses = [str(a) for a in contact_addresses(contact)] if with_related else []
+    addresses = _addresses(contact) if with_related else []
     return _present(
         user,
         email=contact.primary_email,
@@ -51,6 +51,14 @@ def present_pii(contact: Contact, user: User, *, with_related: bool = False) -> 
         phones=phones,
         addresses=addresses,
     )
+
+
+def _addresses(contact: Contact) -> list[str]:
+    """The contact's addresses on one line each, from what `selectors.contact_get` read with it."""
+    parts = getattr(contact, "address_parts", None)
+    if parts is None:
+        return [str(a) for a in contact_addresses(contact)]
+    return [Address.one_line(p) for p in parts]
 
 
 RowPII = Callable[[Mapping[str, Any]], tuple[str, str, bool]]

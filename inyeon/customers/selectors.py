@@ -11,7 +11,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import JSONField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
@@ -281,13 +283,37 @@ def contact_addresses(contact: Contact) -> list[Address]:
 _CONTACT_BY_ID: PreparedRead[Contact] = PreparedRead("contact_get")
 
 
+def _address_parts(vendor: str) -> RawSQL | None:
+    """A contact's addresses as one JSON list of their `Address.LINE_PARTS`, in id order, read in
+    the same query as the contact (`contact_get` sets it as `address_parts`): the API detail,
+    the most frequent read after the list, then makes one query less. None where no SQL is known
+    (the addresses are then read by `contact_addresses`)."""
+    address, contact = Address._meta.db_table, Contact._meta.db_table
+    parts = ", ".join(f"a.{name}" for name in Address.LINE_PARTS)
+    if vendor == "postgresql":
+        sql = (
+            f"SELECT COALESCE(jsonb_agg(jsonb_build_array({parts}) ORDER BY a.id), '[]'::jsonb) "  # noqa: S608
+            f'FROM {address} a WHERE a.contact_id = "{contact}"."id"'
+        )
+    elif vendor == "sqlite":
+        sql = (
+            f"SELECT json_group_array(json_array({parts})) "  # noqa: S608
+            f'FROM (SELECT * FROM {address} a WHERE a.contact_id = "{contact}"."id" ORDER BY a.id) a'
+        )
+    else:
+        return None
+    return RawSQL(sql, (), output_field=JSONField())  # noqa: S611 (no values; names from the models)
+
+
 def contact_get(*, user: User, pk: int) -> Contact:
     """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403).
 
     The API's hottest read: its SQL is compiled once per user and process (core.prepared)."""
 
     def build(values: Sequence[int]) -> QuerySet[Contact]:
-        return contacts_visible(user, single=True).select_related("account", "score").filter(pk=values[0])
+        qs = contacts_visible(user, single=True).select_related("account", "score").filter(pk=values[0])
+        parts = _address_parts(connection.vendor)
+        return qs if parts is None else qs.annotate(address_parts=parts)
 
     found = _CONTACT_BY_ID.fetch(visibility_key(user), build, [pk])
     if not found:

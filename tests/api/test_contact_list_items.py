@@ -10,11 +10,11 @@ import pytest
 from django.http import HttpRequest
 
 from inyeon.analytics.models import CustomerScore
-from inyeon.api.contacts import contact_item
+from inyeon.api.contacts import contact_detail, contact_item
 from inyeon.api.renderers import FastJSONRenderer
-from inyeon.api.schemas.contacts import ContactListItem, ContactPage
+from inyeon.api.schemas.contacts import ContactListItem, ContactOut, ContactPage
 from inyeon.core.models import AccessLog
-from inyeon.customers.models import Contact
+from inyeon.customers.models import Address, Contact
 from tests.api.helpers import body
 from tests.conftest import Personas, api_client
 from tests.factories import ContactFactory
@@ -82,3 +82,25 @@ def test_the_list_answers_as_its_documented_schema(people: Personas, contacts: l
     ContactPage.model_validate(rest)
     seen = [item["id"] for item in page["items"] + rest["items"]]
     assert sorted(seen) == sorted(c.pk for c in contacts)
+
+
+@pytest.mark.parametrize("persona", ["alice", "erin"])
+def test_the_detail_answers_as_its_documented_schema(
+    people: Personas, contacts: list[Contact], persona: str
+) -> None:
+    """The detail is rendered without ninja's check of the answer too: it must be what checking
+    `contact_detail` against `ContactOut` and rendering it gives, keys included."""
+    user = getattr(people, persona)
+    Address.objects.create(contact=contacts[1], postal_code="06236", city="강남구", line1="테헤란로 1")
+    Address.objects.create(contact=contacts[1], line1="Main St 2", country="US")
+    client = api_client(user)
+    for contact in contacts:
+        response = client.get(f"/api/v1/contacts/{contact.pk}")
+        assert response.status_code == 200
+        assert response["ETag"] == f'"{contact.version}"'
+        checked = ContactOut.model_validate(contact_detail(Contact.objects.get(pk=contact.pk), user))
+        rendered = FastJSONRenderer().render(HttpRequest(), checked, response_status=200)
+        assert body(response) == json.loads(rendered)
+    shown = body(client.get(f"/api/v1/contacts/{contacts[1].pk}"))["addresses"]
+    masked = persona == "erin"  # an analyst sees no personal data
+    assert shown == (["•••", "•••"] if masked else ["06236 강남구 테헤란로 1", "Main St 2"])
