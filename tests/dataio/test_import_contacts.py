@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from inyeon.core.models import AuditLog, User
 from inyeon.customers.models import Contact, ContactEmail
 from inyeon.customers.services import contact_create
+from inyeon.dataio.imports import engine
 from inyeon.dataio.imports.services import import_execute, import_request
 from inyeon.dataio.models import ImportJob, JobStatus
 from tests.conftest import Personas
@@ -141,9 +142,14 @@ def test_strict_import_with_one_bad_row_writes_nothing_and_names_line_column_val
     assert "Nothing was written" in job.message
 
 
+@pytest.mark.parametrize("in_workers", [False, True])
 def test_lenient_import_writes_good_rows_and_a_neutralised_error_file(
-    people: Personas, tmp_path: Path
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any, in_workers: bool
 ) -> None:
+    if in_workers:  # the rows are cleaned in worker processes; their cells never leave this one
+        monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(engine, "CHUNK", 2)
+        settings.INYEON_IMPORT_WORKERS = 2
     path = write_csv(tmp_path / "bad.csv", BAD)
     job = run(path, people.alice, mode="lenient")
     assert job.status == JobStatus.DONE

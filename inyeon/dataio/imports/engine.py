@@ -182,22 +182,28 @@ def clean_rows(
     return out
 
 
-def _clean_in_worker(
-    rows: list[tuple[int, list[str]]],
-) -> list[tuple[int, list[str], dict[str, Any] | list[Problem]]]:
-    return clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
+def _clean_in_worker(rows: list[tuple[int, list[str]]]) -> list[dict[str, Any] | list[Problem]]:
+    """The results alone, in the order of `rows`: the cells stay with the caller (`_bounded`), so
+    that they are not sent back for every row."""
+    cleaned = clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
+    return [result for _line, _cells, result in cleaned]
 
 
 def _bounded(pool: Any, chunks: Iterator[list[tuple[int, list[str]]]], depth: int = 4) -> Iterator[Any]:
     """Cleaned chunks in file order with at most `depth` in flight: `Pool.imap` would read the
     whole file ahead and hold every cleaned row in memory while the planning catches up."""
-    pending: deque[Any] = deque()
+    pending: deque[tuple[list[tuple[int, list[str]]], Any]] = deque()
+
+    def joined(chunk: list[tuple[int, list[str]]], cleaning: Any) -> list[Any]:
+        results = cleaning.get()
+        return [(line, cells, result) for (line, cells), result in zip(chunk, results, strict=True)]
+
     for chunk in chunks:
-        pending.append(pool.apply_async(_clean_in_worker, (chunk,)))
+        pending.append((chunk, pool.apply_async(_clean_in_worker, (chunk,))))
         if len(pending) >= depth:
-            yield pending.popleft().get()
+            yield joined(*pending.popleft())
     while pending:
-        yield pending.popleft().get()
+        yield joined(*pending.popleft())
 
 
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
