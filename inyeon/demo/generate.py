@@ -98,7 +98,7 @@ class DemoGenerator:
             "postal_code": f"{self.rng.randint(1000, 63999):05d}",
             "region": region,
             "city": city,
-            "line1": f"{region} {city} {self.rng.choice(roads)} {self.rng.randint(1, 400)}",
+            "line1": f"{self.rng.choice(roads)} {self.rng.randint(1, 400)}",  # region and city have fields
             "line2": f"{self.rng.randint(1, 30)}층 {self.rng.randint(101, 2505)}호",
         }
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from inyeon.analytics.models import ScoringRun
 from inyeon.core.hangul import chosung
 from inyeon.core.models import User
-from inyeon.customers.models import Contact, Order
+from inyeon.customers.models import Address, Contact, Order
 from inyeon.customers.names import name_keys
 
 
@@ -72,6 +72,17 @@ def test_phones_are_valid_e164_numbers() -> None:
     _generate(contacts=80)
     for number in Contact.objects.values_list("primary_phone", flat=True):
         assert phonenumbers.is_valid_number(phonenumbers.parse(number, None)), number
+
+
+@pytest.mark.django_db
+def test_addresses_name_their_region_and_city_once() -> None:
+    _generate(contacts=80)
+    addresses = list(Address.objects.exclude(contact=None))
+    assert addresses
+    for address in addresses:
+        assert address.region and address.city
+        assert str(address).count(address.region) == 1, str(address)
+        assert not address.line1.startswith(address.region), address.line1
 
 
 @pytest.mark.django_db
