@@ -87,7 +87,7 @@ def builder(model: type[models.Model]) -> Builder[Any]:
 
 
 class _Populator:
-    """Django's `RelatedPopulator` (the rows joined by `select_related`), building with `instance`."""
+    """Django's `RelatedPopulator` (the rows joined by `select_related`), building as `builder` decides."""
 
     def __init__(self, original: Any) -> None:
         self.original = original

@@ -254,14 +254,13 @@ def test_a_dry_run_counts_and_writes_nothing(people: Personas, tmp_path: Path) -
     assert Contact.objects.count() == 0
 
 
-def test_a_failure_while_writing_leaves_nothing_behind(
-    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from inyeon.dataio.imports import engine, handlers
+def fail_the_second_write(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Chunks of one row, and the second chunk's write raises "disk full"; the writes tried."""
+    from inyeon.dataio.imports import handlers
 
     monkeypatch.setattr(engine, "CHUNK", 1)
     original = handlers.ContactHandler.write
-    calls = []
+    calls: list[int] = []
 
     def fail_on_second(self: Any, batch: Any) -> None:
         calls.append(1)
@@ -270,6 +269,13 @@ def test_a_failure_while_writing_leaves_nothing_behind(
         original(self, batch)
 
     monkeypatch.setattr(handlers.ContactHandler, "write", fail_on_second)
+    return calls
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_the_second_write(monkeypatch)
     with pytest.raises(RuntimeError):
         run(write_csv(tmp_path / "k.csv", KOREAN), people.alice)
     assert Contact.objects.count() == 0 and ContactEmail.objects.count() == 0

@@ -16,7 +16,7 @@ from inyeon.customers.models import Contact, ContactEmail, ContactPhone
 from inyeon.dataio.imports import bulk, engine, handlers
 from inyeon.dataio.models import JobStatus
 from tests.conftest import Personas
-from tests.dataio.test_import_contacts import KOREAN, run, write_csv
+from tests.dataio.test_import_contacts import KOREAN, fail_the_second_write, run, write_csv
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -107,17 +107,7 @@ def test_contacts_copied_from_the_workers_text_equal_those_of_the_plain_path(
 def test_a_failure_while_the_writer_thread_writes_leaves_nothing_behind(
     people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine, "CHUNK", 1)
-    original = handlers.ContactHandler.write
-    calls = []
-
-    def fail_on_second(self: Any, batch: Any) -> None:
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        original(self, batch)
-
-    monkeypatch.setattr(handlers.ContactHandler, "write", fail_on_second)
+    calls = fail_the_second_write(monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         run(write_csv(tmp_path / "k.csv", KOREAN), people.alice)
     assert len(calls) == 2
