@@ -28,7 +28,7 @@ from inyeon.customers import selectors, services
 from inyeon.customers.channels import split
 from inyeon.customers.choices import LifecycleStage
 from inyeon.customers.models import Contact
-from inyeon.customers.privacy import log_pii_access, present_pii, row_pii
+from inyeon.customers.privacy import log_pii_access, pii_access, present_pii, row_pii
 from inyeon.dataio.duplicates import selectors as duplicate_selectors
 from inyeon.dataio.duplicates import services as duplicate_services
 
@@ -221,8 +221,9 @@ def create_contact(request: HttpRequest, payload: ContactIn, response: HttpRespo
 @router.get("/{contact_id}", response={200: ContactOut, **problems(404)}, summary="One contact")
 def get_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = actor(request)
-    contact = selectors.contact_get(user=user, pk=contact_id)
-    _shown(request, user, [contact], "api contact detail")
+    ip = client_ip(request)
+    access = pii_access(user=user, action=AccessLog.Action.API, ip=ip, detail="api contact detail")
+    contact = selectors.contact_get(user=user, pk=contact_id, access=access)
     response = prebuilt(request, contact_detail(contact, user))
     set_etag(response, contact.version)
     return response

@@ -9,6 +9,7 @@ import datetime as dt
 import decimal
 import functools
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -102,20 +103,84 @@ def audit(
     )
 
 
+_EMPTY = (None, "")
+
+
+@dataclass(frozen=True)
+class Access:
+    """The access-log row that a read of personal data owes: who read, how, from where.
+
+    `shown_when` names the fields of a read row that hold personal data: a row is one of the
+    log's subjects if any of them holds a value, neither NULL nor empty text (`subjects`;
+    `core.prepared` asks the same in SQL where it writes the row in the read's own statement).
+    Empty: every row read is a subject."""
+
+    actor: User | None
+    action: str
+    subject_type: str
+    ip: str | None = None
+    detail: str = ""
+    shown_when: tuple[str, ...] = ()
+
+    def subjects(self, rows: Iterable[models.Model] | Iterable[Mapping[str, Any]]) -> list[int]:
+        """The ids of the `rows` (instances or value dicts) whose personal data was shown."""
+        fields = self.shown_when
+        out = []
+        for row in rows:
+            if isinstance(row, Mapping):
+                if not fields or any(row[name] not in _EMPTY for name in fields):
+                    out.append(int(row["id"]))
+            elif not fields or any(getattr(row, name) not in _EMPTY for name in fields):
+                out.append(int(row.pk))
+        return out
+
+    def params(self, alias: str) -> list[Any]:
+        """The values of `access_columns(alias)`, prepared for that database, but `subject_ids`
+        (which `log_access` adds, and a logged read takes from its own rows)."""
+        known = self.actor is not None and self.actor.pk
+        values = {
+            "at": timezone.now(),
+            "actor": self.actor.pk if known and self.actor is not None else None,
+            "actor_name": self.actor.get_username() if known and self.actor is not None else "system",
+            "ip": self.ip,
+            "action": self.action,
+            "subject_type": self.subject_type,
+            "detail": self.detail[:255],
+        }
+        db = connections[alias]
+        return [
+            values[name] if f is None else f.get_db_prep_save(values[name], db)
+            for name, f in access_columns(alias)
+            if name != "subject_ids"
+        ]
+
+
 @functools.cache
-def _access_insert(alias: str) -> tuple[list[tuple[str, Field[Any, Any] | None]], str]:
-    """The access log's INSERT for a database, built once, with its columns in order: each with
-    the field that prepares its value, or None where the value goes as it is (texts and ids)."""
+def access_columns(alias: str) -> list[tuple[str, Field[Any, Any] | None]]:
+    """The access log's columns but its id, in order: each with the field that prepares its
+    value for the database, or None where the value goes as it is (texts and ids)."""
     names = {"at", "actor", "actor_name", "ip", "action", "subject_type", "subject_ids", "detail"}
-    fields = [f for f in AccessLog._meta.concrete_fields if f.name in names]
-    quote = connections[alias].ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
-        quote(AccessLog._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
     plain = (models.CharField, models.ForeignKey)
-    return [(f.name, None if isinstance(f, plain) else f) for f in fields], sql
+    return [
+        (f.name, None if isinstance(f, plain) else f)
+        for f in AccessLog._meta.concrete_fields
+        if f.name in names
+    ]
+
+
+def access_table(alias: str) -> tuple[str, str]:
+    """The access log's quoted table name and its quoted column list (`access_columns` order)."""
+    quote = connections[alias].ops.quote_name
+    fields = (AccessLog._meta.get_field(name) for name, _f in access_columns(alias))
+    columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
+    return quote(AccessLog._meta.db_table), columns
+
+
+@functools.cache
+def _access_insert(alias: str) -> str:
+    table, columns = access_table(alias)
+    holes = ", ".join(["%s"] * len(access_columns(alias)))
+    return f"INSERT INTO {table} ({columns}) VALUES ({holes})"  # noqa: S608 (names from the model)
 
 
 def log_access(
@@ -132,19 +197,17 @@ def log_access(
     ids = list(subject_ids)
     if not ids and action != AccessLog.Action.EXPORT:
         return
-    known = actor is not None and actor.pk
-    values = {
-        "at": timezone.now(),
-        "actor": actor.pk if known and actor is not None else None,
-        "actor_name": actor.get_username() if known and actor is not None else "system",
-        "ip": ip,
-        "action": action,
-        "subject_type": subject_type,
-        "subject_ids": ids,
-        "detail": detail[:255],
-    }
-    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each use of `connection` looks it up again
-    columns, sql = _access_insert(DEFAULT_DB_ALIAS)
-    params = [values[name] if f is None else f.get_db_prep_save(values[name], db) for name, f in columns]
+    access = Access(actor=actor, action=action, subject_type=subject_type, ip=ip, detail=detail)
+    log_shown(access, ids)
+
+
+def log_shown(access: Access, ids: list[int]) -> None:
+    """Write `access`'s row for these subjects (the caller has decided that there are any)."""
+    alias = DEFAULT_DB_ALIAS
+    db = connections[alias]  # looked up once: each use of `connection` looks it up again
+    params = access.params(alias)
+    position = [name for name, _f in access_columns(alias)].index("subject_ids")
+    field = AccessLog._meta.get_field("subject_ids")
+    params.insert(position, field.get_db_prep_save(ids, db))
     with db.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_access_insert(alias), params)

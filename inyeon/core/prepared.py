@@ -26,7 +26,9 @@ from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.signals import post_init, pre_init
 
+from inyeon.core.audit import Access, access_columns, access_table, log_shown
 from inyeon.core.memory import ExpiringMemory
+from inyeon.core.models import AccessLog
 
 M = TypeVar("M", bound=models.Model)
 
@@ -130,6 +132,7 @@ class _Compiled:
                 raise Unpreparable
             self.slots.append(found[0])
         self.compiler = compiler
+        self._logged: dict[tuple[str, ...], str] = {}
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
         self.names: list[str] | None = None
         if queryset._iterable_class is ValuesIterable:
@@ -151,13 +154,56 @@ class _Compiled:
         ]
         self.annotations = list(compiler.annotation_col_map.items())
 
-    def run(self, values: Sequence[object]) -> list[Any]:
+    def position(self, name: str) -> int:
+        """Where the field `name` (for a model read: a field of its model) is in each row."""
+        if self.names is not None:
+            return self.names.index(name)
+        field = self.model._meta.get_field(name) if name != "pk" else self.model._meta.pk
+        return self.start + self.init_list.index(field.attname)  # type: ignore[union-attr]
+
+    def logged_sql(self, shown_when: tuple[str, ...]) -> str:
+        """PostgreSQL: this read and its access-log row in one statement. The read's rows come out
+        unchanged; a data-modifying WITH inserts one row naming those of them that hold a value in
+        any `shown_when` field (see `Access`), or none if there are none. One round trip and one
+        commit instead of two, with the row written exactly when the read is (or not at all)."""
+        known = self._logged.get(shown_when)
+        if known is not None:
+            return known
+        db = connections[self.db]
+        width = len(self.compiler.select)
+        pk = self.position("id" if self.names is not None else "pk")
+        held = " OR ".join(f"coalesce(r.c{self.position(n)}::text, '') <> ''" for n in shown_when)
+        select = ", ".join(_hole(name, field, pk, db) for name, field in self._access_fields())
+        table, columns = access_table(self.db)
+        sql = (
+            f"WITH r({', '.join(f'c{i}' for i in range(width))}) AS ({self.sql}), "  # noqa: S608
+            f"logged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM r"
+            f"{f' WHERE {held}' if held else ''} HAVING count(*) > 0) SELECT * FROM r"
+        )
+        self._logged[shown_when] = sql
+        return sql
+
+    def _access_fields(self) -> list[tuple[str, Any]]:
+        return [(name, AccessLog._meta.get_field(name)) for name, _f in access_columns(self.db)]
+
+    def run(self, values: Sequence[object], access: Access | None = None) -> list[Any]:
         params = list(self.params)
         for slot, value in zip(self.slots, values, strict=True):
             params[slot] = value
+        sql = self.sql
+        in_sql = access is not None and connections[self.db].vendor == "postgresql"
+        if access is not None and in_sql:
+            sql = self.logged_sql(access.shown_when)
+            params += access.params(self.db)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
+        out = self._objects(rows)
+        if access is not None and not in_sql:
+            _log_read(access, out)
+        return out
+
+    def _objects(self, rows: list[Any]) -> list[Any]:
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         if self.names is not None:
@@ -190,17 +236,21 @@ class _Prepared:
         key: Hashable,
         build: Callable[[Sequence[Any]], models.QuerySet[Any, Any]],
         values: Sequence[object],
+        access: Access | None,
     ) -> list[Any]:
-        if _entries.ttl() <= 0:
-            return list(build(values))
-        full_key = (self.name, key)
-        compiled = _entries.get(full_key)
-        if compiled is None:
-            compiled = self._compile(build, values)
-            _entries.put(full_key, compiled)
+        compiled: _Compiled | str | None = _UNPREPARABLE
+        if _entries.ttl() > 0:
+            full_key = (self.name, key)
+            compiled = _entries.get(full_key)
+            if compiled is None:
+                compiled = self._compile(build, values)
+                _entries.put(full_key, compiled)
         if isinstance(compiled, _Compiled):
-            return compiled.run(values)
-        return list(build(values))
+            return compiled.run(values, access)
+        rows = list(build(values))
+        if access is not None:
+            _log_read(access, rows)
+        return rows
 
     @staticmethod
     def _compile(
@@ -225,9 +275,16 @@ class PreparedRead(_Prepared, Generic[M]):
     optional values are present (their presence may change the SQL, their content may not)."""
 
     def fetch(
-        self, key: Hashable, build: Callable[[Sequence[Any]], models.QuerySet[M]], values: Sequence[object]
+        self,
+        key: Hashable,
+        build: Callable[[Sequence[Any]], models.QuerySet[M]],
+        values: Sequence[object],
+        *,
+        access: Access | None = None,
     ) -> list[M]:
-        return self._fetch(key, build, values)
+        """The rows; with `access`, its access-log row is written for them too (on PostgreSQL
+        in the same statement, see `_Compiled.logged_sql`)."""
+        return self._fetch(key, build, values, access)
 
 
 class PreparedRows(_Prepared):
@@ -238,8 +295,27 @@ class PreparedRows(_Prepared):
         key: Hashable,
         build: Callable[[Sequence[Any]], models.QuerySet[Any, dict[str, Any]]],
         values: Sequence[object],
+        *,
+        access: Access | None = None,
     ) -> list[dict[str, Any]]:
-        return self._fetch(key, build, values)
+        return self._fetch(key, build, values, access)
+
+
+def _hole(name: str, field: Any, pk: int, db: Any) -> str:
+    """An access-log column's value in the logged read's INSERT ... SELECT. A bound value there is
+    an untyped literal, read as text: typed columns need a cast, while texts are left to the
+    column, which refuses one that is too long (an explicit cast to varchar(n) would cut it)."""
+    if name == "subject_ids":
+        return f"jsonb_agg(r.c{pk})"
+    if isinstance(field, models.CharField):
+        return "%s"
+    return f"CAST(%s AS {field.db_type(db)})"
+
+
+def _log_read(access: Access, rows: list[Any]) -> None:
+    ids = access.subjects(rows)
+    if ids:
+        log_shown(access, ids)
 
 
 def forget_all(**kwargs: Any) -> None:

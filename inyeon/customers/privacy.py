@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inyeon.core.audit import log_access
+from inyeon.core.audit import Access, log_access
 from inyeon.core.models import User
 from inyeon.core.phones import format_phone
 from inyeon.core.pii import mask_birth_date, mask_email, mask_phone, mask_text
@@ -108,6 +108,20 @@ def display_phone(pii: ContactPII) -> str:
     return pii.phone if pii.masked else format_phone(pii.phone)
 
 
+# A contact shown to a user holds personal data, and is logged as seen, if any of these is set.
+SHOWN_WHEN = ("primary_email", "primary_phone", "birth_date")
+
+
+def pii_access(*, user: User, action: str, ip: str | None, detail: str = "") -> Access | None:
+    """The access-log row that showing contacts to `user` owes; None where their personal data is
+    masked. A read given it (`selectors.contact_get(access=...)`) writes it for what it shows."""
+    if not can_see_pii(user):
+        return None
+    return Access(
+        actor=user, action=action, subject_type="contact", ip=ip, detail=detail, shown_when=SHOWN_WHEN
+    )
+
+
 def log_pii_access(
     *,
     user: User,
@@ -118,15 +132,8 @@ def log_pii_access(
 ) -> None:
     """Record that `user` was shown the personal data of `contacts` (only if it was unmasked):
     contacts, or rows of `selectors.contact_rows`."""
-    if not can_see_pii(user):
+    access = pii_access(user=user, action=action, ip=ip, detail=detail)
+    if access is None:
         return
-    ids = [pk for pk in map(_with_pii, contacts) if pk is not None]
+    ids = access.subjects(contacts)
     log_access(actor=user, action=action, subject_type="contact", subject_ids=ids, ip=ip, detail=detail)
-
-
-def _with_pii(contact: Contact | Mapping[str, Any]) -> int | None:
-    """The contact's id if it holds any personal data that was shown, else None."""
-    if isinstance(contact, Contact):
-        return contact.pk if contact.primary_email or contact.primary_phone or contact.birth_date else None
-    shown = contact["primary_email"] or contact["primary_phone"] or contact["birth_date"]
-    return int(contact["id"]) if shown else None

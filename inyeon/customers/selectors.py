@@ -16,6 +16,7 @@ from django.db.models import JSONField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
+from inyeon.core.audit import Access
 from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
 from inyeon.core.models import User
 from inyeon.core.pagination import Page, keyset_after, keyset_page, keyset_queryset, keyset_result
@@ -305,8 +306,10 @@ def _address_parts(vendor: str) -> RawSQL | None:
     return RawSQL(sql, (), output_field=JSONField())  # noqa: S611 (no values; names from the models)
 
 
-def contact_get(*, user: User, pk: int) -> Contact:
+def contact_get(*, user: User, pk: int, access: Access | None = None) -> Contact:
     """The contact if `user` may see it; `Contact.DoesNotExist` otherwise (a 404, never a 403).
+    With `access` (`privacy.pii_access`), the access-log row for showing it is written as well,
+    on PostgreSQL in the read's own statement.
 
     The API's hottest read: its SQL is compiled once per user and process (core.prepared)."""
 
@@ -315,7 +318,7 @@ def contact_get(*, user: User, pk: int) -> Contact:
         parts = _address_parts(connection.vendor)
         return qs if parts is None else qs.annotate(address_parts=parts)
 
-    found = _CONTACT_BY_ID.fetch(visibility_key(user), build, [pk])
+    found = _CONTACT_BY_ID.fetch(visibility_key(user), build, [pk], access=access)
     if not found:
         raise Contact.DoesNotExist(f"No contact {pk} visible to this user.")
     return found[0]
