@@ -186,11 +186,12 @@ def list_contacts(
 ) -> HttpResponse:
     """`q` searches names (Hangul prefix and 초성 such as ㄱㅁㅅ), e-mail and phone prefixes."""
     user = actor(request)
-    page = selectors.contact_rows(
-        user=user, filters=_filters(query), fields=ROW_FIELDS, sort=sort, cursor=cursor, limit=limit
-    )
     detail = f"api contact search q={query.q[:80]}" if query.q else "api contact list"
-    _shown(request, user, page.items, detail)
+    access = pii_access(user=user, action=AccessLog.Action.API, ip=client_ip(request), detail=detail)
+    filters = _filters(query)
+    page = selectors.contact_rows(
+        user=user, filters=filters, fields=ROW_FIELDS, sort=sort, cursor=cursor, limit=limit, access=access
+    )
     return prebuilt(request, {"items": contact_row_items(page.items, user), "next_cursor": page.next_cursor})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +113,8 @@ class Access:
     `shown_when` names the fields of a read row that hold personal data: a row is one of the
     log's subjects if any of them holds a value, neither NULL nor empty text (`subjects`;
     `core.prepared` asks the same in SQL where it writes the row in the read's own statement).
-    Empty: every row read is a subject."""
+    Empty: every row read is a subject. `first`: only the first rows read are shown (a keyset
+    page reads one more, to know whether another page follows)."""
 
     actor: User | None
     action: str
@@ -121,12 +122,13 @@ class Access:
     ip: str | None = None
     detail: str = ""
     shown_when: tuple[str, ...] = ()
+    first: int | None = None
 
-    def subjects(self, rows: Iterable[models.Model] | Iterable[Mapping[str, Any]]) -> list[int]:
+    def subjects(self, rows: Sequence[models.Model | Mapping[str, Any]]) -> list[int]:
         """The ids of the `rows` (instances or value dicts) whose personal data was shown."""
         fields = self.shown_when
         out = []
-        for row in rows:
+        for row in rows[: self.first]:
             if isinstance(row, Mapping):
                 if not fields or any(row[name] not in _EMPTY for name in fields):
                     out.append(int(row["id"]))
@@ -199,6 +201,13 @@ def log_access(
         return
     access = Access(actor=actor, action=action, subject_type=subject_type, ip=ip, detail=detail)
     log_shown(access, ids)
+
+
+def log_read(access: Access, rows: Sequence[models.Model | Mapping[str, Any]]) -> None:
+    """Write `access`'s row for what these rows showed, if they showed any personal data."""
+    ids = access.subjects(rows)
+    if ids:
+        log_shown(access, ids)
 
 
 def log_shown(access: Access, ids: list[int]) -> None:

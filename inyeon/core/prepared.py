@@ -26,7 +26,7 @@ from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.signals import post_init, pre_init
 
-from inyeon.core.audit import Access, access_columns, access_table, log_shown
+from inyeon.core.audit import Access, access_columns, access_table, log_read
 from inyeon.core.memory import ExpiringMemory
 from inyeon.core.models import AccessLog
 
@@ -132,7 +132,7 @@ class _Compiled:
                 raise Unpreparable
             self.slots.append(found[0])
         self.compiler = compiler
-        self._logged: dict[tuple[str, ...], str] = {}
+        self._logged: dict[tuple[tuple[str, ...], int | None], str] = {}
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
         self.names: list[str] | None = None
         if queryset._iterable_class is ValuesIterable:
@@ -161,12 +161,13 @@ class _Compiled:
         field = self.model._meta.get_field(name) if name != "pk" else self.model._meta.pk
         return self.start + self.init_list.index(field.attname)  # type: ignore[union-attr]
 
-    def logged_sql(self, shown_when: tuple[str, ...]) -> str:
+    def logged_sql(self, shown_when: tuple[str, ...], first: int | None) -> str:
         """PostgreSQL: this read and its access-log row in one statement. The read's rows come out
-        unchanged; a data-modifying WITH inserts one row naming those of them that hold a value in
-        any `shown_when` field (see `Access`), or none if there are none. One round trip and one
-        commit instead of two, with the row written exactly when the read is (or not at all)."""
-        known = self._logged.get(shown_when)
+        unchanged; a data-modifying WITH inserts one row naming those of them (of the `first`
+        ones, a CTE being read in the order it was written) that hold a value in any `shown_when`
+        field (see `Access`), or none if there are none. One round trip and one commit instead
+        of two, with the row written exactly when the read is (or not at all)."""
+        known = self._logged.get((shown_when, first))
         if known is not None:
             return known
         db = connections[self.db]
@@ -175,12 +176,13 @@ class _Compiled:
         held = " OR ".join(f"coalesce(r.c{self.position(n)}::text, '') <> ''" for n in shown_when)
         select = ", ".join(_hole(name, field, pk, db) for name, field in self._access_fields())
         table, columns = access_table(self.db)
+        shown = "r" if first is None else f"(SELECT * FROM r LIMIT {int(first)}) r"  # noqa: S608
         sql = (
             f"WITH r({', '.join(f'c{i}' for i in range(width))}) AS ({self.sql}), "  # noqa: S608
-            f"logged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM r"
+            f"logged AS (INSERT INTO {table} ({columns}) SELECT {select} FROM {shown}"
             f"{f' WHERE {held}' if held else ''} HAVING count(*) > 0) SELECT * FROM r"
         )
-        self._logged[shown_when] = sql
+        self._logged[(shown_when, first)] = sql
         return sql
 
     def _access_fields(self) -> list[tuple[str, Any]]:
@@ -193,14 +195,14 @@ class _Compiled:
         sql = self.sql
         in_sql = access is not None and connections[self.db].vendor == "postgresql"
         if access is not None and in_sql:
-            sql = self.logged_sql(access.shown_when)
+            sql = self.logged_sql(access.shown_when, access.first)
             params += access.params(self.db)
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         out = self._objects(rows)
         if access is not None and not in_sql:
-            _log_read(access, out)
+            log_read(access, out)
         return out
 
     def _objects(self, rows: list[Any]) -> list[Any]:
@@ -249,7 +251,7 @@ class _Prepared:
             return compiled.run(values, access)
         rows = list(build(values))
         if access is not None:
-            _log_read(access, rows)
+            log_read(access, rows)
         return rows
 
     @staticmethod
@@ -310,12 +312,6 @@ def _hole(name: str, field: Any, pk: int, db: Any) -> str:
     if isinstance(field, models.CharField):
         return "%s"
     return f"CAST(%s AS {field.db_type(db)})"
-
-
-def _log_read(access: Access, rows: list[Any]) -> None:
-    ids = access.subjects(rows)
-    if ids:
-        log_shown(access, ids)
 
 
 def forget_all(**kwargs: Any) -> None:

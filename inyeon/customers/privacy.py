@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inyeon.core.audit import Access, log_access
+from inyeon.core.audit import Access, log_read
 from inyeon.core.models import User
 from inyeon.core.phones import format_phone
 from inyeon.core.pii import mask_birth_date, mask_email, mask_phone, mask_text
@@ -125,7 +125,7 @@ def pii_access(*, user: User, action: str, ip: str | None, detail: str = "") -> 
 def log_pii_access(
     *,
     user: User,
-    contacts: Iterable[Contact] | Iterable[Mapping[str, Any]],
+    contacts: Iterable[Contact | Mapping[str, Any]],
     action: str,
     ip: str | None,
     detail: str = "",
@@ -133,7 +133,5 @@ def log_pii_access(
     """Record that `user` was shown the personal data of `contacts` (only if it was unmasked):
     contacts, or rows of `selectors.contact_rows`."""
     access = pii_access(user=user, action=action, ip=ip, detail=detail)
-    if access is None:
-        return
-    ids = access.subjects(contacts)
-    log_access(actor=user, action=action, subject_type="contact", subject_ids=ids, ip=ip, detail=detail)
+    if access is not None:
+        log_read(access, list(contacts))

@@ -16,7 +16,7 @@ from django.db.models import JSONField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from inyeon.core.audit import Access
+from inyeon.core.audit import Access, log_read
 from inyeon.core.hangul import is_chosung_query, prefix_upper_bound, search_key
 from inyeon.core.models import User
 from inyeon.core.pagination import Page, keyset_after, keyset_page, keyset_queryset, keyset_result
@@ -180,9 +180,11 @@ def _contact_page(
     narrowed: Callable[[QuerySet[Contact], str], QuerySet[Any, Any]],
     reader: PreparedRead[Contact] | PreparedRows,
     shape: Hashable,
+    access: Access | None = None,
 ) -> Page[Any]:
     """One keyset page of the contacts `user` may see; `narrowed(queryset, sort path)` says what
-    is fetched of each (instances or rows), `shape` everything else that changes its SQL."""
+    is fetched of each (instances or rows), `shape` everything else that changes its SQL. With
+    `access`, its access-log row is written for the page's contacts as well."""
     if sort not in CONTACT_SORTS:
         from django.core.exceptions import ValidationError
 
@@ -203,8 +205,14 @@ def _contact_page(
         rest = given[len(chosen) :]
         return keyset_queryset(qs, sort=path, after=(rest[0], rest[1]) if rest else None, limit=limit)
 
+    shown = None if access is None else dataclasses.replace(access, first=limit)
     # A search text decides the shape of the query (name, 초성, e-mail or phone), not just a value.
-    rows = list(build(values)) if filters.q else reader.fetch(key, build, values)
+    if filters.q:
+        rows = list(build(values))
+        if shown is not None:
+            log_read(shown, rows)
+    else:
+        rows = reader.fetch(key, build, values, access=shown)
     return keyset_result(rows, sort=path, limit=limit)
 
 
@@ -250,10 +258,12 @@ def contact_rows(
     sort: str = "-created_at",
     cursor: str | None = None,
     limit: int = 50,
+    access: Access | None = None,
 ) -> Page[dict[str, Any]]:
     """The same page as `contact_list`, as dicts of `fields` (paths such as `score__clv_12m`
     join) instead of model instances: the API's list, its most frequent read, builds no models.
-    Each row also holds `id` and the sort value."""
+    Each row also holds `id` and the sort value. With `access` (`privacy.pii_access`; `fields`
+    must then hold its `shown_when`), its access-log row is written for the page as well."""
 
     def narrowed(qs: QuerySet[Contact], path: str) -> QuerySet[Any, dict[str, Any]]:
         sort_field = [] if "__" in path else [path.lstrip("-")]
@@ -268,6 +278,7 @@ def contact_rows(
         narrowed=narrowed,
         reader=_CONTACT_ROWS,
         shape=fields,
+        access=access,
     )
 
 

@@ -1,5 +1,6 @@
-"""`contact_get(access=...)`: the read writes its access-log row itself (on PostgreSQL in the
-read's own statement), for exactly the contact it shows and only when personal data was shown."""
+"""`contact_get` / `contact_rows` with `access=`: the read writes its access-log row itself (on
+PostgreSQL in the read's own statement), for exactly the contacts it shows and only for those
+whose personal data was shown."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inyeon.core import prepared
+from inyeon.core.hangul import search_key
 from inyeon.core.models import AccessLog
 from inyeon.customers.models import Address, Contact
-from inyeon.customers.privacy import pii_access
-from inyeon.customers.selectors import contact_get
+from inyeon.customers.privacy import SHOWN_WHEN, pii_access
+from inyeon.customers.selectors import ContactFilters, contact_get, contact_rows
 from tests.conftest import Personas
 from tests.factories import AccountFactory, ContactFactory
 
@@ -58,6 +60,12 @@ def test_the_compiled_read_writes_its_log_in_the_same_statement_on_postgresql(pe
     expected = 1 if connection.vendor == "postgresql" else 2
     assert len(ctx.captured_queries) == expected
     assert AccessLog.objects.count() == 2
+    fields = ("display_name", *SHOWN_WHEN)
+    for _ in range(2):  # compiles, then runs compiled
+        with CaptureQueriesContext(connection) as ctx:
+            contact_rows(user=people.alice, filters=ContactFilters(), fields=fields, access=_access(people))
+    assert len(ctx.captured_queries) == expected
+    assert AccessLog.objects.count() == 4
 
 
 def test_a_contact_without_personal_data_is_shown_but_not_logged(people: Personas, compiled: bool) -> None:
@@ -94,3 +102,56 @@ def test_a_failing_log_write_fails_the_read(people: Personas, compiled: bool) ->
     with pytest.raises(DataError, match="too long"), transaction.atomic():
         contact_get(user=people.alice, pk=contact.pk, access=bad)
     assert AccessLog.objects.count() == 1
+
+
+def test_a_list_page_logs_the_contacts_it_shows_not_the_one_read_ahead(
+    people: Personas, compiled: bool
+) -> None:
+    """A keyset page reads one row more than it shows, to know whether another page follows."""
+    bare = ContactFactory(owner=people.alice, primary_email="", primary_phone="", birth_date=None)
+    others = [ContactFactory(owner=people.alice) for _ in range(4)]
+    ContactFactory(owner=people.oscar)  # not visible to alice
+    fields = ("display_name", *SHOWN_WHEN)
+    access = _access(people)
+    seen: list[int] = []
+    cursor = None
+    for _ in range(3):
+        logs_before = AccessLog.objects.count()
+        page = contact_rows(
+            user=people.alice, filters=ContactFilters(), fields=fields, limit=2, cursor=cursor, access=access
+        )
+        shown = [row["id"] for row in page.items]
+        seen += shown
+        expected = [pk for pk in shown if pk != bare.pk]  # in the page's order
+        new = list(AccessLog.objects.filter(id__gt=0).order_by("id"))[logs_before:]
+        assert [log.subject_ids for log in new] == ([expected] if expected else [])
+        cursor = page.next_cursor
+    assert cursor is None
+    assert sorted(seen) == sorted([bare.pk, *(c.pk for c in others)])
+    assert AccessLog.objects.count() == 2  # the page holding only `bare` wrote none
+
+
+def test_a_list_page_with_no_personal_data_writes_no_log(people: Personas, compiled: bool) -> None:
+    ContactFactory(owner=people.alice, primary_email="", primary_phone="", birth_date=None)
+    page = contact_rows(
+        user=people.alice, filters=ContactFilters(), fields=SHOWN_WHEN, limit=5, access=_access(people)
+    )
+    assert len(page.items) == 1
+    assert not AccessLog.objects.exists()
+
+
+def test_a_searched_page_is_logged_the_same_way(people: Personas, compiled: bool) -> None:
+    """Searches are never compiled: the page is logged after it is read, by the same rule."""
+    found = [ContactFactory(owner=people.alice, family_name="박", given_name=f"서연{i}") for i in range(3)]
+    for contact in found:
+        contact.display_name, contact.search_name = f"박서연{contact.pk}", search_key(f"박서연{contact.pk}")
+        contact.save()
+    page = contact_rows(
+        user=people.alice,
+        filters=ContactFilters(q="박서"),
+        fields=SHOWN_WHEN,
+        limit=2,
+        access=_access(people),
+    )
+    assert len(page.items) == 2 and page.next_cursor
+    assert AccessLog.objects.get().subject_ids == [row["id"] for row in page.items]
