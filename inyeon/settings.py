@@ -131,9 +131,9 @@ def _database() -> dict[str, Any]:
         config["CONN_MAX_AGE"] = env_int("INYEON_DB_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
         if env_bool("INYEON_DB_PREPARED_STATEMENTS", True):
-            # Values bound by the server, and a statement run five times on a connection is kept
-            # prepared: the hot reads are then planned once per connection, not once per request.
-            config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+            # Statements bound on the server (only the reads that ask for it, see core.prepared)
+            # are kept prepared once run five times on a connection: planned once, not per request.
+            config["OPTIONS"] = {"prepare_threshold": 5}
         # Named after the database so that test runs against different databases never collide.
         config["TEST"] = {
             "NAME": env_str("INYEON_TEST_DATABASE_NAME", f"test_inyeon_{config.get('NAME') or 'db'}")

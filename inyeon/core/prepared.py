@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.base import ModelState
@@ -119,8 +120,11 @@ class Unpreparable(Exception):
 
 
 class _Compiled:
-    def __init__(self, queryset: models.QuerySet[Any], markers: Sequence[object]) -> None:
+    def __init__(
+        self, queryset: models.QuerySet[Any], markers: Sequence[object], *, server_plan: bool = False
+    ) -> None:
         self.db = queryset.db
+        self.server_plan = server_plan
         compiler = queryset.query.get_compiler(using=self.db)
         sql, params = compiler.as_sql()
         self.sql = sql
@@ -188,6 +192,22 @@ class _Compiled:
     def _access_fields(self) -> list[tuple[str, Any]]:
         return [(name, AccessLog._meta.get_field(name)) for name, _f in access_columns(self.db)]
 
+    def _cursor(self) -> Any:
+        """Django's cursor; for a read compiled with `server_plan` on PostgreSQL, one that binds the
+        values on the server, so that psycopg prepares the statement once it has run a few times
+        on the connection (`prepare_threshold`, settings) and PostgreSQL plans it once, not per
+        request. Django's own cursors bind on the client, where every statement is planned anew."""
+        db = connections[self.db]
+        if not self.server_plan or db.vendor != "postgresql":
+            return db.cursor()
+        db.close_if_health_check_failed()
+        db.ensure_connection()
+        db.validate_thread_sharing()
+        with db.wrap_database_errors:
+            bound = psycopg.Cursor(db.connection)
+        # (django-stubs type the argument as Django's wrapper; it is the driver's cursor.)
+        return db.make_debug_cursor(bound) if db.queries_logged else db.make_cursor(bound)  # type: ignore[arg-type]
+
     def run(self, values: Sequence[object], access: Access | None = None) -> list[Any]:
         params = list(self.params)
         for slot, value in zip(self.slots, values, strict=True):
@@ -197,7 +217,7 @@ class _Compiled:
         if access is not None and in_sql:
             sql = self.logged_sql(access.shown_when, access.first)
             params += access.params(self.db)
-        with connections[self.db].cursor() as cursor:
+        with self._cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         out = self._objects(rows)
@@ -230,8 +250,12 @@ _entries: ExpiringMemory[_Compiled | str] = ExpiringMemory(max_entries=5_000)
 
 
 class _Prepared:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, server_plan: bool = False) -> None:
+        """`server_plan`: on PostgreSQL, let the server keep one plan for all values (see
+        `_Compiled._cursor`). Only for reads whose best plan does not depend on the values, such
+        as a row by its id: a search by prefix, say, needs a plan for each value."""
         self.name = name
+        self.server_plan = server_plan
 
     def _fetch(
         self,
@@ -245,7 +269,7 @@ class _Prepared:
             full_key = (self.name, key)
             compiled = _entries.get(full_key)
             if compiled is None:
-                compiled = self._compile(build, values)
+                compiled = self._compile(build, values, self.server_plan)
                 _entries.put(full_key, compiled)
         if isinstance(compiled, _Compiled):
             return compiled.run(values, access)
@@ -256,13 +280,15 @@ class _Prepared:
 
     @staticmethod
     def _compile(
-        build: Callable[[Sequence[Any]], models.QuerySet[Any, Any]], values: Sequence[object]
+        build: Callable[[Sequence[Any]], models.QuerySet[Any, Any]],
+        values: Sequence[object],
+        server_plan: bool,
     ) -> _Compiled | str:
         markers = [marker(i, value) for i, value in enumerate(values)]
         if any(m is None for m in markers):
             return _UNPREPARABLE
         try:
-            return _Compiled(build(markers), markers)
+            return _Compiled(build(markers), markers, server_plan=server_plan)
         except (EmptyResultSet, Unpreparable):
             # EmptyResultSet: the user may see nothing, or a stand-in is out of a field's range
             # (Django answers such lookups without SQL); either way the ORM decides each time.

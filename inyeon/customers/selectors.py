@@ -292,7 +292,7 @@ def contact_addresses(contact: Contact) -> list[Address]:
     )
 
 
-_CONTACT_BY_ID: PreparedRead[Contact] = PreparedRead("contact_get")
+_CONTACT_BY_ID: PreparedRead[Contact] = PreparedRead("contact_get", server_plan=True)
 
 
 def _address_parts(vendor: str) -> RawSQL | None:

@@ -12,7 +12,7 @@ from inyeon.core import memory, prepared
 from inyeon.core.models import RecordShare
 from inyeon.core.services import team_ensure
 from inyeon.customers.models import Contact
-from inyeon.customers.selectors import contact_get
+from inyeon.customers.selectors import ContactFilters, contact_get, contact_list
 from tests.conftest import Personas
 from tests.factories import AccountFactory, ContactFactory, UserFactory
 
@@ -84,3 +84,25 @@ def test_an_inactive_user_finds_nothing(people: Personas) -> None:
     people.alice.is_active = False
     with pytest.raises(Contact.DoesNotExist):
         contact_get(user=people.alice, pk=contact.pk)
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_the_contact_by_id_is_planned_once_per_connection_and_a_list_page_each_time(
+    people: Personas,
+) -> None:
+    """The read by id binds its value on the server, and psycopg keeps it prepared after a few
+    runs (PostgreSQL then plans it once); reads whose plan depends on the values (a list page, a
+    search) are bound on the client and planned each time."""
+    contacts = [ContactFactory(owner=people.alice) for _ in range(7)]
+    for contact in contacts:
+        assert contact_get(user=people.alice, pk=contact.pk) == contact
+        contact_list(user=people.alice, filters=ContactFilters())
+    statements = _prepared_statements()
+    assert any('"customers_contact"."id" = $' in s for s in statements), statements
+    assert len(statements) == 1 and "LIMIT" not in statements[0], statements  # no list page
