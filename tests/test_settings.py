@@ -44,6 +44,10 @@ SETUP = (
         ({"INYEON_ENV": "production", "INYEON_ALLOWED_HOSTS": "crm.example.com"}, "INYEON_SECRET_KEY"),
         ({"INYEON_ENV": "production", "INYEON_SECRET_KEY": GOOD_SECRET}, "INYEON_ALLOWED_HOSTS"),
         ({"INYEON_LOGIN_FAILURE_LIMIT": "many"}, "INYEON_LOGIN_FAILURE_LIMIT"),
+        (
+            {"DATABASE_URL": "postgres://db.example.com/crm", "INYEON_DB_PREPARED_STATEMENTS": "often"},
+            "INYEON_DB_PREPARED_STATEMENTS",
+        ),
     ],
 )
 def test_a_bad_setting_fails_at_start_naming_the_variable(
@@ -74,6 +78,16 @@ def test_database_url_chooses_the_database(tmp_path: Path) -> None:
     assert result.stdout.strip() == str(target)
     result = run(SETUP, {"DATABASE_URL": "postgres://someone@db.example.com:5432/crm"})
     assert result.stdout.strip() == "crm"
+
+
+def test_postgresql_keeps_statements_prepared_unless_told_not_to() -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+    )
+    url = {"DATABASE_URL": "postgres://someone@db.example.com:5432/crm"}
+    assert run(code, url).stdout.strip() == "5"
+    assert run(code, {**url, "INYEON_DB_PREPARED_STATEMENTS": "false"}).stdout.strip() == "None"
 
 
 def test_the_deploy_check_passes_with_production_settings(tmp_path: Path) -> None:
