@@ -28,6 +28,7 @@ def _rows(sql: str, params: list[object], *, planned_once: bool = False) -> list
     """`planned_once`: on PostgreSQL, bound on the server and prepared, as the API's read by id is
     (core.prepared `server_plan`), so that the ceiling does the same database work."""
     if planned_once and connection.vendor == "postgresql":
+        connection.close_if_health_check_failed()  # as every cursor Django hands out does
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as raw:
             raw.execute(sql, params, prepare=True)
