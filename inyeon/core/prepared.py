@@ -12,6 +12,11 @@ visibility-scoped read: the user and what `core.visibility` reads of them). An e
 as a remembered API token (`INYEON_API_TOKEN_CACHE_SECONDS`), so that what it embedded (a
 manager's sub-teams) is never older than that, and every entry is forgotten at once when a user,
 token or team changes in this process (`CoreConfig.ready`).
+
+A read that shows personal data is given the `core.audit.Access` it owes; on PostgreSQL its
+access-log row is written by the read's own statement (`_Compiled.logged_sql`), elsewhere right
+after it. A read whose plan fits every value (`server_plan`) is also planned only once per
+connection on PostgreSQL (`_Compiled._cursor`).
 """
 
 from __future__ import annotations
