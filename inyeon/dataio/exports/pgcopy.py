@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
-import psycopg
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -182,7 +181,7 @@ def contact_copy_chunks(
             middle = None if outer else _middle_id(raw)
             if middle is None:
                 sql, params = contact_copy_sql(qs, masked=masked)
-                rows = yield from _copy(raw, _inline(raw, sql, params))
+                rows = yield from _copy(raw, raw.mogrify(sql, params) if params else sql)
             else:
                 rows = yield from _two_halves(connection, raw, qs, masked=masked, middle=middle)
         finally:
@@ -193,12 +192,6 @@ def contact_copy_chunks(
             )
         if on_rows is not None:
             on_rows(rows)
-
-
-def _inline(raw: Any, sql: str, params: Sequence[Any]) -> str:
-    """`sql` with its values written in: COPY takes no bound values (and the connection's own
-    cursors may bind them on the server, see settings)."""
-    return psycopg.ClientCursor(raw.connection).mogrify(sql, params) if params else sql
 
 
 def _copy(raw: Any, statement: str) -> Generator[bytes, None, int]:
@@ -227,10 +220,10 @@ def _two_halves(
     snapshot = raw.fetchone()[0]
     lower_sql, lower_params = contact_copy_sql(qs, masked=masked, below=middle)
     upper_sql, upper_params = contact_copy_sql(qs, masked=masked, from_id=middle)
-    upper = _UpperHalf(connection, snapshot, _inline(raw, upper_sql, upper_params))
+    upper = _UpperHalf(connection, snapshot, raw.mogrify(upper_sql, upper_params))
     upper.start()
     try:
-        rows = yield from _copy(raw, _inline(raw, lower_sql, lower_params))
+        rows = yield from _copy(raw, raw.mogrify(lower_sql, lower_params))
         upper.join()
         if upper.error is not None:
             raise upper.error
