@@ -179,10 +179,13 @@ def access_table(alias: str) -> tuple[str, str]:
 
 
 @functools.cache
-def _access_insert(alias: str) -> str:
+def _access_insert(alias: str) -> tuple[str, int]:
+    """The INSERT of one access-log row, and where `subject_ids` goes among its values."""
     table, columns = access_table(alias)
-    holes = ", ".join(["%s"] * len(access_columns(alias)))
-    return f"INSERT INTO {table} ({columns}) VALUES ({holes})"  # noqa: S608 (names from the model)
+    names = [name for name, _f in access_columns(alias)]
+    holes = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({holes})"  # noqa: S608 (names from the model)
+    return sql, names.index("subject_ids")
 
 
 def log_access(
@@ -215,8 +218,7 @@ def log_shown(access: Access, ids: list[int]) -> None:
     alias = DEFAULT_DB_ALIAS
     db = connections[alias]  # looked up once: each use of `connection` looks it up again
     params = access.params(alias)
-    position = [name for name, _f in access_columns(alias)].index("subject_ids")
-    field = AccessLog._meta.get_field("subject_ids")
-    params.insert(position, field.get_db_prep_save(ids, db))
+    sql, position = _access_insert(alias)
+    params.insert(position, AccessLog._meta.get_field("subject_ids").get_db_prep_save(ids, db))
     with db.cursor() as cursor:
-        cursor.execute(_access_insert(alias), params)
+        cursor.execute(sql, params)
