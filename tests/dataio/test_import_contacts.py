@@ -190,16 +190,27 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     assert list(Contact.objects.order_by("pk").values_list("version", flat=True)) == versions
 
 
-def test_rows_repeating_in_the_same_file_are_matched(people: Personas, tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_rows_repeating_in_the_same_file_are_matched(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any, in_workers: bool
+) -> None:
+    if in_workers:  # the workers read the file themselves: a row refused when planned is read again
+        monkeypatch.setattr(engine, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(engine, "CHUNK", 2)
+        settings.INYEON_IMPORT_WORKERS = 2
     rows = [
-        ["Name", "Email"],
-        ["김민수", "k@example.kr"],
-        ["김민수", "K@Example.kr"],
-        ["김민지", "k@example.kr"],
+        ["Name", "Email", "Memo"],
+        ["김민수", "k@example.kr", ""],
+        ["김민수", "K@Example.kr", ""],
+        ["김민지", "k@example.kr", '줄\n바꿈, "따옴표"'],
+        ["이서연", "s@example.kr", ""],
     ]
     job = run(write_csv(tmp_path / "r.csv", rows), people.alice, mode="lenient")
-    assert (job.created_count, job.duplicate_count, job.error_count) == (1, 1, 1)
+    assert (job.created_count, job.duplicate_count, job.error_count) == (2, 1, 1)
     assert job.errors[0]["line"] == 4 and "line 2" in job.errors[0]["rule"]
+    with open(job.error_file_path, encoding="utf-8-sig", newline="") as f:
+        bad = list(csv.reader(f))[1]
+    assert bad[:4] == ["김민지", "k@example.kr", '줄\n바꿈, "따옴표"', "4"]
 
 
 def test_a_row_matching_an_existing_contact_by_email_updates_it_and_is_audited(

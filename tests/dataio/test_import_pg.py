@@ -5,10 +5,13 @@ writes, and what it leaves behind when it fails, must be what the plain path wri
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from django.db import connection, transaction
 from django.test import override_settings
 
 from inyeon.core.models import AuditLog
@@ -174,6 +177,51 @@ def test_reserved_ids_are_new_and_distinct(people: Personas) -> None:
     first = bulk.reserve_ids(Contact, 3)
     second = bulk.reserve_ids(Contact, 2)
     assert len(set(first + second)) == 5 and min(second) > max(first)
+    assert second == list(range(second[0], second[0] + 2))  # consecutive: told by three numbers
+
+
+def test_reserved_ids_with_gaps_between_them_are_fetched_one_by_one(people: Personas) -> None:
+    # Another session drawing from the sequence meanwhile leaves gaps; a step of 2 makes them.
+    sequence = bulk._sequence(Contact)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 2")
+        try:
+            ids = bulk.reserve_ids(Contact, 4)
+        finally:
+            cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 1")
+    assert len(set(ids)) == 4 and [b - a for a, b in pairwise(ids)] == [2, 2, 2]
+    assert not Contact.objects.filter(pk__in=ids).exists()
+
+
+def test_many_texts_go_as_one_array_whatever_they_hold(people: Personas) -> None:
+    values = ['a"b', "c\\d", "e,f", "{x}", "한글", " sp ", "NULL", ""]
+    inner = bulk.many(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT array_agg(x) FROM ({inner.sql}) AS t(x)", inner.params)
+        assert cursor.fetchone()[0] == values
+
+
+def test_foreign_keys_are_checked_at_each_statement_inside_checked_now(people: Personas) -> None:
+    after_the_copy = []
+
+    def dangling() -> None:
+        with transaction.atomic(), bulk.checked_now():
+            bulk.copy_lines(
+                ContactEmail, ("contact_id", "email", "is_primary", "label"), ["999999999\tx@y.kr\tt\t"]
+            )
+            after_the_copy.append(True)
+
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        dangling()
+    assert not after_the_copy  # the COPY itself failed, not the commit
+    with transaction.atomic():
+        contact = Contact.objects.create(display_name="김민수", owner=people.alice)
+        with bulk.checked_now():
+            pass
+        # Outside the block the checks wait for the commit again: a row may point ahead.
+        ContactEmail.objects.create(contact_id=contact.pk + 10_000, email="ahead@example.kr")
+        ContactEmail.objects.filter(email="ahead@example.kr").update(contact_id=contact.pk)
+    assert ContactEmail.objects.get(email="ahead@example.kr").contact_id == contact.pk
 
 
 def test_the_next_chunk_is_matched_on_another_thread_with_updates_and_refusals_as_before(

@@ -122,6 +122,8 @@ class Row:
         return (name, default) if default else None
 
     def take(self, name: str, cleaner: Callable[[str], Any], key: str | None = None) -> Any:
+        if name not in self.cells and name not in self.options.defaults:
+            return None  # most fields are not in a given file: the quick answer
         found = self.raw(name)
         if found is None:
             return None
@@ -137,7 +139,9 @@ class Row:
     def take_list(self, names: tuple[str, ...], cleaner: Callable[[str], Any], key: str) -> None:
         values: list[Any] = []
         for name in names:
-            for column, cell in self.cells.get(name, ()):
+            if name not in self.cells:
+                continue
+            for column, cell in self.cells[name]:
                 for part in n.split_list(cell):
                     try:
                         values.append(cleaner(part))
@@ -188,7 +192,7 @@ def clean_contact(row: Row) -> dict[str, Any]:
     if family or given:
         hangul = any("\uac00" <= ch <= "\ud7a3" for ch in family + given)
         order = out.get("name_order") or (NameOrder.EASTERN if hangul else NameOrder.WESTERN)
-        out["name_order"] = order
+        out["name_order"] = NameOrder(order).value  # the plain text: cheaper to send between processes
         out.setdefault("display_name", display_name_for(family, given, order))
     return out
 

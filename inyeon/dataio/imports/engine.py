@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from inyeon.core.models import User
 from inyeon.dataio.cells import neutralise, unneutralise
+from inyeon.dataio.imports.chunks import RawChunk, parse_chunk, raw_chunks
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
 from inyeon.dataio.imports.handlers import HANDLERS, PREPARE, Handler, Planned, fingerprint
@@ -145,12 +146,17 @@ _worker: dict[str, Any] = {}
 
 
 def _init_worker(
-    kind: str, plan: list[tuple[int, str, str]], options: Options, language: str, prepare: bool
+    kind: str,
+    plan: list[tuple[int, str, str]],
+    options: Options,
+    language: str,
+    prepare: bool,
+    reading: tuple[str, str],
 ) -> None:
     from django.utils import translation
 
     translation.activate(language)
-    _worker.update(kind=kind, plan=plan, options=options, prepare=prepare)
+    _worker.update(kind=kind, plan=plan, options=options, prepare=prepare, reading=reading)
 
 
 def clean_rows(
@@ -189,17 +195,52 @@ def _clean_in_worker(rows: list[tuple[int, list[str]]]) -> list[dict[str, Any] |
     return [result for _line, _cells, result in cleaned]
 
 
-def _bounded(pool: Any, chunks: Iterator[list[tuple[int, list[str]]]], depth: int = 4) -> Iterator[Any]:
-    """Cleaned chunks in file order with at most `depth` in flight: `Pool.imap` would read the
-    whole file ahead and hold every cleaned row in memory while the planning catches up."""
-    pending: deque[tuple[list[tuple[int, list[str]]], Any]] = deque()
+def _clean_raw_in_worker(chunk: RawChunk) -> list[tuple[int, list[str] | None, Any]]:
+    """A chunk of the file parsed and cleaned where it is read: only a bad row's cells go back."""
+    encoding, delimiter = _worker["reading"]
+    rows = parse_chunk(chunk, encoding=encoding, delimiter=delimiter)
+    cleaned = clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
+    return [(line, cells if isinstance(result, list) else None, result) for line, cells, result in cleaned]
 
-    def joined(chunk: list[tuple[int, list[str]]], cleaning: Any) -> list[Any]:
+
+Cells = Callable[[int], list[str]]  # a line's cells, for rows whose cells did not come along
+
+
+class _ChunkCells:
+    """A raw chunk's cells by line, parsed again in this process only when one of its rows that
+    cleaned well turns out to be a problem when planned (the error file shows the row)."""
+
+    def __init__(self, chunk: RawChunk, reading: tuple[str, str]) -> None:
+        self.chunk, self.reading = chunk, reading
+        self.by_line: dict[int, list[str]] | None = None
+
+    def __call__(self, line: int) -> list[str]:
+        if self.by_line is None:
+            encoding, delimiter = self.reading
+            self.by_line = dict(parse_chunk(self.chunk, encoding=encoding, delimiter=delimiter))
+        return self.by_line.get(line, [])
+
+
+def _no_cells(line: int) -> list[str]:
+    return []
+
+
+def _bounded(pool: Any, chunks: Iterator[Any], reading: tuple[str, str], depth: int = 4) -> Iterator[Any]:
+    """Cleaned chunks in file order with at most `depth` in flight: `Pool.imap` would read the
+    whole file ahead and hold every cleaned row in memory while the planning catches up. A chunk is
+    rows (line, cells), or a `RawChunk` that the worker parses itself."""
+    pending: deque[tuple[Any, Any]] = deque()
+
+    def joined(chunk: Any, cleaning: Any) -> tuple[list[Any], Cells]:
         results = cleaning.get()
-        return [(line, cells, result) for (line, cells), result in zip(chunk, results, strict=True)]
+        if isinstance(chunk, RawChunk):
+            return results, _ChunkCells(chunk, reading)
+        rows = [(line, cells, result) for (line, cells), result in zip(chunk, results, strict=True)]
+        return rows, _no_cells
 
     for chunk in chunks:
-        pending.append((chunk, pool.apply_async(_clean_in_worker, (chunk,))))
+        work = _clean_raw_in_worker if isinstance(chunk, RawChunk) else _clean_in_worker
+        pending.append((chunk, pool.apply_async(work, (chunk,))))
         if len(pending) >= depth:
             yield joined(*pending.popleft())
     while pending:
@@ -341,15 +382,20 @@ def run_import(
                 outcome.problems.append({"line": line, "column": p.column, "value": p.value, "rule": p.rule})
 
     pipelined = connection.vendor == "postgresql" and not dry_run
-    chunks = _chunks(table.rows)
+    chunks: Iterator[Any] = _chunks(table.rows)
     pool = None
     if total >= PARALLEL_FROM and settings.INYEON_IMPORT_WORKERS > 1:
+        reading = (table.encoding, table.delimiter)
         pool = multiprocessing.get_context("fork").Pool(
-            settings.INYEON_IMPORT_WORKERS, _init_worker, (kind, plan, spec.options, language, pipelined)
+            settings.INYEON_IMPORT_WORKERS,
+            _init_worker,
+            (kind, plan, spec.options, language, pipelined, reading),
         )
-        cleaned: Iterator[Any] = _bounded(pool, chunks)
+        # The workers parse the file too: this process only cuts it into chunks of records.
+        chunks = raw_chunks(path, delimiter=table.delimiter, header=spec.header, rows=CHUNK)
+        cleaned: Iterator[Any] = _bounded(pool, chunks, reading)
     else:
-        cleaned = (clean_rows(kind, plan, spec.options, chunk, pipelined) for chunk in chunks)
+        cleaned = ((clean_rows(kind, plan, spec.options, chunk, pipelined), _no_cells) for chunk in chunks)
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
 
     # With the writes on a connection of their own, the matching reads of the next chunk run on a
@@ -357,7 +403,7 @@ def run_import(
     ahead = pipelined and not connection.in_atomic_block and handler.looks_ahead
     lookups = ThreadPoolExecutor(1, thread_name_prefix="import-lookups") if ahead else None
 
-    def plan_chunk(results: list[Any], found: Any) -> Iterator[list[Planned]]:
+    def plan_chunk(results: list[Any], cells_of: Cells, found: Any) -> Iterator[list[Planned]]:
         good: list[tuple[int, list[str], dict[str, Any]]] = []
         for line, cells, result in results:
             outcome.total += 1
@@ -369,7 +415,7 @@ def run_import(
         planned: list[Planned] = []
         for line, cells, verdict in handler.plan(good, found.result() if found is not None else None):
             if isinstance(verdict, list):
-                record(line, cells, verdict)
+                record(line, cells if cells is not None else cells_of(line), verdict)
             elif verdict == "unchanged":
                 outcome.unchanged += 1
             elif isinstance(verdict, Planned):
@@ -388,15 +434,15 @@ def run_import(
     def checked() -> Generator[list[Planned], None, None]:
         """The planned writes of each chunk, as soon as it is checked."""
         try:
-            pending: tuple[list[Any], Any] | None = None
-            for results in cleaned:
+            pending: tuple[list[Any], Cells, Any] | None = None
+            for results, cells_of in cleaned:
                 found = None
                 if lookups is not None:
                     rows = [(line, cells, r) for line, cells, r in results if not isinstance(r, list)]
                     found = lookups.submit(handler.lookup, rows)
                 if pending is not None:
                     yield from plan_chunk(*pending)
-                pending = (results, found)
+                pending = (results, cells_of, found)
             if pending is not None:
                 yield from plan_chunk(*pending)
         except FileProblem as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -153,8 +154,12 @@ CONTACT_TAIL = tuple(f.attname for f in Contact._meta.concrete_fields if f.attna
 
 
 @functools.cache
-def _contact_defaults() -> dict[str, Any]:
-    return bulk.defaults(Contact, set(CONTACT_HEAD))
+def _contact_default_cells() -> dict[str, str]:
+    """The COPY text of every tail column's default, built once."""
+    return {k: bulk.cell(v) for k, v in bulk.defaults(Contact, set(CONTACT_HEAD)).items()}
+
+
+_tail_cells = operator.itemgetter(*CONTACT_TAIL)
 
 
 def contact_copy_text(data: dict[str, Any]) -> None:
@@ -162,20 +167,24 @@ def contact_copy_text(data: dict[str, Any]) -> None:
     row after its contact id) to a clean contact row that names somebody."""
     if not data.get("display_name"):
         return
-    values = dict(_contact_defaults())
-    values.update((k, data[k]) for k in ContactHandler.SCALARS if k in data)
+    cells = dict(_contact_default_cells())
+    cells.update((k, bulk.cell(data[k])) for k in ContactHandler.SCALARS if k in data)
     emails, phones = data.get("emails", []), data.get("phones", [])
-    values["search_name"], values["search_given"], values["name_initials"] = name_keys(
+    search_name, search_given, initials = name_keys(
         data["display_name"], data.get("family_name", ""), data.get("given_name", "")
     )
-    values.update(
-        primary_email=emails[0] if emails else "",
-        primary_phone=phones[0] if phones else "",
-        emails_text=joined(emails),
-        phones_text=joined(phones),
-        tags_text=joined_tags(data.get("tags", [])),
-    )
-    data["_copy"] = "\t".join(bulk.cell(values[c]) for c in CONTACT_TAIL)
+    texts = {
+        "search_name": search_name,
+        "search_given": search_given,
+        "name_initials": initials,
+        "primary_email": emails[0] if emails else "",
+        "primary_phone": phones[0] if phones else "",
+        "emails_text": joined(emails),
+        "phones_text": joined(phones),
+        "tags_text": joined_tags(data.get("tags", [])),
+    }
+    cells.update((k, bulk.cell(v)) for k, v in texts.items())
+    data["_copy"] = "\t".join(_tail_cells(cells))
     data["_copy_emails"] = [f"\t{bulk.cell(e)}\t{'t' if i == 0 else 'f'}\t" for i, e in enumerate(emails)]
     data["_copy_phones"] = [f"\t{bulk.cell(p)}\t{'t' if i == 0 else 'f'}\t" for i, p in enumerate(phones)]
 
@@ -360,7 +369,9 @@ class ContactHandler(Handler):
 
     def write(self, batch: list[Planned]) -> None:
         creates = [p for p in batch if p.op == "create"]
-        for part in _chunked(creates):
+        # Rows with their COPY text ready go in one statement per table; others in batches.
+        prepared = bool(creates) and all("_copy" in p.data for p in creates)
+        for part in _chunked(creates, len(creates) if prepared else BATCH):
             self._create(part)
         touched = []
         for planned in batch:
@@ -407,10 +418,11 @@ class ContactHandler(Handler):
             emails += [f"{pk}{rest}" for rest in d["_copy_emails"]]
             phones += [f"{pk}{rest}" for rest in d["_copy_phones"]]
             tags += [f"{pk}\t{t}" for t in self._tag_ids(d.get("tags", []))]
-        bulk.copy_lines(Contact, (*CONTACT_HEAD, *CONTACT_TAIL), contacts)
-        bulk.copy_lines(ContactEmail, ("contact_id", "email", "is_primary", "label"), emails)
-        bulk.copy_lines(ContactPhone, ("contact_id", "number", "is_primary", "label"), phones)
-        bulk.copy_lines(Contact.tags.through, ("contact_id", "tag_id"), tags)
+        with bulk.checked_now():
+            bulk.copy_lines(Contact, (*CONTACT_HEAD, *CONTACT_TAIL), contacts)
+            bulk.copy_lines(ContactEmail, ("contact_id", "email", "is_primary", "label"), emails)
+            bulk.copy_lines(ContactPhone, ("contact_id", "number", "is_primary", "label"), phones)
+            bulk.copy_lines(Contact.tags.through, ("contact_id", "tag_id"), tags)
         return ids
 
     def _insert(self, part: list[Planned]) -> list[int]:

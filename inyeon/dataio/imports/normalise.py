@@ -93,7 +93,13 @@ def phone(value: str) -> str:
 
 def split_list(value: str) -> list[str]:
     """'a; b, c' -> ['a', 'b', 'c'] (for e-mails, phones and tags in one cell)."""
-    return [p.strip() for p in re.split(r"[;,\n]", value) if p.strip()]
+    if not _LIST_SEPARATOR.search(value):
+        one = value.strip()
+        return [one] if one else []
+    return [p.strip() for p in _LIST_SEPARATOR.split(value) if p.strip()]
+
+
+_LIST_SEPARATOR = re.compile(r"[;,\n]")
 
 
 _KOREAN_DATE = re.compile(r"^(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일?$")

@@ -26,6 +26,7 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]  # (line number in the file, cells)
     file_format: str
     encoding: str
+    delimiter: str = ""  # CSV: the one in use ("auto" resolved), or "whitespace"
 
 
 def detect_encoding(path: Path) -> str:
@@ -62,7 +63,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_rows(path: Path, encoding: str, delimiter: str, header: bool) -> tuple[list[str], Iterator[Any]]:
+def _csv_rows(
+    path: Path, encoding: str, delimiter: str, header: bool
+) -> tuple[list[str], Iterator[Any], str]:
     f = path.open("r", encoding=encoding, newline="")
     if delimiter == "whitespace":
         lines = (line.split() for line in f)
@@ -75,7 +78,7 @@ def _csv_rows(path: Path, encoding: str, delimiter: str, header: bool) -> tuple[
             delimiter = max((",", "\t", ";", "|"), key=first.count)
         reader = csv.reader(f, delimiter=delimiter)
     first_row = next(reader, None) if header else None
-    return ([c.strip() for c in first_row] if first_row else []), _with_close(reader, f)
+    return ([c.strip() for c in first_row] if first_row else []), _with_close(reader, f), delimiter
 
 
 def _with_close(rows: Iterator[list[str]], f: Any) -> Iterator[list[str]]:
@@ -85,7 +88,15 @@ def _with_close(rows: Iterator[list[str]], f: Any) -> Iterator[list[str]]:
         f.close()
 
 
-def _numbered(rows: Iterator[list[str]], start: int, encoding: str) -> Iterator[tuple[int, list[str]]]:
+def not_text(encoding: str, line: int) -> str:
+    return _("The file is not valid %(encoding)s text after line %(line)d.") % {
+        "encoding": encoding,
+        "line": line,
+    }
+
+
+def numbered(rows: Iterator[list[str]], start: int, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows with their line numbers (the row after line `start` first)."""
     line = start
     try:
         for cells in rows:
@@ -93,10 +104,7 @@ def _numbered(rows: Iterator[list[str]], start: int, encoding: str) -> Iterator[
             if any(c.strip() for c in cells):
                 yield line, cells
     except UnicodeDecodeError:
-        raise FileProblem(
-            _("The file is not valid %(encoding)s text after line %(line)d.")
-            % {"encoding": encoding, "line": line}
-        ) from None
+        raise FileProblem(not_text(encoding, line)) from None
     except csv.Error as exc:
         raise FileProblem(
             _("Line %(line)d is not valid CSV: %(error)s") % {"line": line + 1, "error": exc}
@@ -112,12 +120,12 @@ def open_table(
     if magic == b"PK\x03\x04":
         return _open_xlsx(path, header=header, names=names)
     encoding = detect_encoding(path)
-    headers, rows = _csv_rows(path, encoding, delimiter, header)
+    headers, rows, delimiter = _csv_rows(path, encoding, delimiter, header)
     if names:
         headers = list(names)
     if not headers:
         raise FileProblem(_("The file is empty: it has no header row."))
-    return Table(headers, _numbered(rows, 1 if header else 0, encoding), "csv", encoding)
+    return Table(headers, numbered(rows, 1 if header else 0, encoding), "csv", encoding, delimiter)
 
 
 def _open_xlsx(path: Path, *, header: bool, names: list[str] | None) -> Table:
@@ -142,4 +150,4 @@ def _open_xlsx(path: Path, *, header: bool, names: list[str] | None) -> Table:
     headers = list(names) if names else [c.strip() for c in (first or [])]
     if not headers:
         raise FileProblem(_("The file is empty: it has no header row."))
-    return Table(headers, _numbered(stream, 1 if header else 0, "XLSX"), "xlsx", "")
+    return Table(headers, numbered(stream, 1 if header else 0, "XLSX"), "xlsx", "")
