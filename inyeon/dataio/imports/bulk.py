@@ -167,6 +167,6 @@ def many(values: Any) -> Any:
 _ARRAY_ESCAPE = re.compile(r'["\\]')
 
 
-def _array_item(value: str) -> str:
+def _array_item(value: Any) -> str:
     """A text in an array literal: quoted, with its quotes and backslashes escaped."""
-    return '"' + _ARRAY_ESCAPE.sub(r"\\\g<0>", value) + '"'
+    return '"' + _ARRAY_ESCAPE.sub(r"\\\g<0>", str(value)) + '"'
