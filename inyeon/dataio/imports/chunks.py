@@ -5,17 +5,18 @@ A record ends at a line end outside a quoted field; only lines holding a quote n
 by the rules Python's `csv` reader follows (a quote opens a quoted field at the start of a field;
 inside one, a doubled quote is a quote and a single one closes it). CP949 and UTF-8 never use the
 bytes of a quote or a line end inside another character, so the bytes can be searched directly.
+Records end at "\n" (or "\r\n"): a file whose lines end with a bare "\r" comes as one chunk, read
+correctly but without the parallel cleaning.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from inyeon.dataio.imports.readers import FileProblem, not_text, numbered
+from inyeon.dataio.imports.readers import FileProblem, not_text, numbered, records
 
 QUOTE = ord('"')
 
@@ -85,9 +86,4 @@ def parse_chunk(chunk: RawChunk, *, encoding: str, delimiter: str) -> list[tuple
     except UnicodeDecodeError as exc:
         line = chunk.start + chunk.data[: exc.start].count(b"\n")
         raise FileProblem(not_text(encoding, line)) from None
-    lines = io.StringIO(text, newline="")
-    if delimiter == "whitespace":
-        records: Iterator[list[str]] = (line.split() for line in lines)
-    else:
-        records = csv.reader(lines, delimiter=delimiter)
-    return list(numbered(records, chunk.start, encoding))
+    return list(numbered(records(io.StringIO(text, newline=""), delimiter), chunk.start, encoding))

@@ -188,13 +188,6 @@ def clean_rows(
     return out
 
 
-def _clean_in_worker(rows: list[tuple[int, list[str]]]) -> list[dict[str, Any] | list[Problem]]:
-    """The results alone, in the order of `rows`: the cells stay with the caller (`_bounded`), so
-    that they are not sent back for every row."""
-    cleaned = clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
-    return [result for _line, _cells, result in cleaned]
-
-
 def _clean_raw_in_worker(chunk: RawChunk) -> list[tuple[int, list[str] | None, Any]]:
     """A chunk of the file parsed and cleaned where it is read: only a bad row's cells go back."""
     encoding, delimiter = _worker["reading"]
@@ -225,26 +218,20 @@ def _no_cells(line: int) -> list[str]:
     return []
 
 
-def _bounded(pool: Any, chunks: Iterator[Any], reading: tuple[str, str], depth: int = 4) -> Iterator[Any]:
+def _bounded(
+    pool: Any, chunks: Iterator[RawChunk], reading: tuple[str, str], depth: int = 4
+) -> Iterator[Any]:
     """Cleaned chunks in file order with at most `depth` in flight: `Pool.imap` would read the
-    whole file ahead and hold every cleaned row in memory while the planning catches up. A chunk is
-    rows (line, cells), or a `RawChunk` that the worker parses itself."""
-    pending: deque[tuple[Any, Any]] = deque()
-
-    def joined(chunk: Any, cleaning: Any) -> tuple[list[Any], Cells]:
-        results = cleaning.get()
-        if isinstance(chunk, RawChunk):
-            return results, _ChunkCells(chunk, reading)
-        rows = [(line, cells, result) for (line, cells), result in zip(chunk, results, strict=True)]
-        return rows, _no_cells
-
+    whole file ahead and hold every cleaned row in memory while the planning catches up."""
+    pending: deque[tuple[RawChunk, Any]] = deque()
     for chunk in chunks:
-        work = _clean_raw_in_worker if isinstance(chunk, RawChunk) else _clean_in_worker
-        pending.append((chunk, pool.apply_async(work, (chunk,))))
+        pending.append((chunk, pool.apply_async(_clean_raw_in_worker, (chunk,))))
         if len(pending) >= depth:
-            yield joined(*pending.popleft())
+            chunk, cleaning = pending.popleft()
+            yield cleaning.get(), _ChunkCells(chunk, reading)
     while pending:
-        yield joined(*pending.popleft())
+        chunk, cleaning = pending.popleft()
+        yield cleaning.get(), _ChunkCells(chunk, reading)
 
 
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
@@ -382,9 +369,8 @@ def run_import(
                 outcome.problems.append({"line": line, "column": p.column, "value": p.value, "rule": p.rule})
 
     pipelined = connection.vendor == "postgresql" and not dry_run
-    chunks: Iterator[Any] = _chunks(table.rows)
     pool = None
-    if total >= PARALLEL_FROM and settings.INYEON_IMPORT_WORKERS > 1:
+    if table.file_format == "csv" and total >= PARALLEL_FROM and settings.INYEON_IMPORT_WORKERS > 1:
         reading = (table.encoding, table.delimiter)
         pool = multiprocessing.get_context("fork").Pool(
             settings.INYEON_IMPORT_WORKERS,
@@ -395,7 +381,10 @@ def run_import(
         chunks = raw_chunks(path, delimiter=table.delimiter, header=spec.header, rows=CHUNK)
         cleaned: Iterator[Any] = _bounded(pool, chunks, reading)
     else:
-        cleaned = ((clean_rows(kind, plan, spec.options, chunk, pipelined), _no_cells) for chunk in chunks)
+        cleaned = (
+            (clean_rows(kind, plan, spec.options, chunk, pipelined), _no_cells)
+            for chunk in _chunks(table.rows)
+        )
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
 
     # With the writes on a connection of their own, the matching reads of the next chunk run on a

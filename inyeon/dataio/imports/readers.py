@@ -67,18 +67,21 @@ def _csv_rows(
     path: Path, encoding: str, delimiter: str, header: bool
 ) -> tuple[list[str], Iterator[Any], str]:
     f = path.open("r", encoding=encoding, newline="")
-    if delimiter == "whitespace":
-        lines = (line.split() for line in f)
-        reader: Iterator[list[str]] = lines
-    else:
-        if delimiter == "auto":
-            sample = f.read(64 * 1024)
-            f.seek(0)
-            first = sample.splitlines()[0] if sample else ""
-            delimiter = max((",", "\t", ";", "|"), key=first.count)
-        reader = csv.reader(f, delimiter=delimiter)
+    if delimiter == "auto":
+        sample = f.read(64 * 1024)
+        f.seek(0)
+        first = sample.splitlines()[0] if sample else ""
+        delimiter = max((",", "\t", ";", "|"), key=first.count)
+    reader = records(f, delimiter)
     first_row = next(reader, None) if header else None
     return ([c.strip() for c in first_row] if first_row else []), _with_close(reader, f), delimiter
+
+
+def records(lines: Iterator[str], delimiter: str) -> Iterator[list[str]]:
+    """The cells of each record in text read with `newline=""`: whitespace-separated, or CSV."""
+    if delimiter == "whitespace":
+        return (line.split() for line in lines)
+    return csv.reader(lines, delimiter=delimiter)
 
 
 def _with_close(rows: Iterator[list[str]], f: Any) -> Iterator[list[str]]:
