@@ -6,12 +6,10 @@ module.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import time
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inyeon.core.audit import audit, diff
+from inyeon.core.collector import cyclic_gc_paused
 from inyeon.core.models import User
 from inyeon.core.visibility import can_merge, is_admin
 from inyeon.dataio.duplicates.blocking import Pair, find_candidates
@@ -139,7 +138,7 @@ def duplicates_flag(*, contact_ids: list[int]) -> int:
         return 0
     rules = rules_of(match_rules())
     if len(ids) >= FLAG_FULL_READ:
-        with _without_cyclic_gc():
+        with cyclic_gc_paused():
             found = find_candidates(load_people(), rules, focus=set(ids))
         _store(found)
         return len(found)
@@ -193,19 +192,6 @@ def duplicate_scan_request(*, actor: User | None, ip: str | None = None) -> Dupl
     return scan
 
 
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """A million `Person` rows and their key sets hold no reference cycles, yet each allocation
-    burst makes Python's cyclic collector walk them all again: off, the scan runs twice as fast."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
     """Search the whole base for candidate pairs, saving progress on the scan row as it goes.
 
@@ -226,7 +212,7 @@ def duplicate_scan_execute(scan: DuplicateScan) -> DuplicateScan:
     progress(0.0, "reading", status=JobStatus.RUNNING)
     try:
         rules = rules_of(match_rules())
-        with _without_cyclic_gc():
+        with cyclic_gc_paused():
             people = load_people()
             progress(0.05, "reading", contacts_checked=len(people))
             found = find_candidates(people, rules, on_progress=lambda v, s: progress(0.05 + 0.8 * v, s))

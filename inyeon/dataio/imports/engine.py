@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import csv
 import multiprocessing
+import operator
+import os
 import pickle
 import queue
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -28,12 +30,23 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from inyeon.core.collector import collect_young, cyclic_gc_paused
 from inyeon.core.models import User
 from inyeon.dataio.cells import neutralise, unneutralise
+from inyeon.dataio.imports import columns
 from inyeon.dataio.imports.chunks import RawChunk, parse_chunk, raw_chunks
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
+from inyeon.dataio.imports.columns import FastRows
 from inyeon.dataio.imports.fields import FIELDS_BY_NAME, missing_required
-from inyeon.dataio.imports.handlers import HANDLERS, PREPARE, Handler, Planned, fingerprint
+from inyeon.dataio.imports.fingerprint import fingerprint
+from inyeon.dataio.imports.handlers import (
+    CONTACT_TAIL,
+    HANDLERS,
+    PREPARE,
+    Handler,
+    Planned,
+    contact_default_cells,
+)
 from inyeon.dataio.imports.readers import FileProblem, Table, open_table
 
 CHUNK = 5000
@@ -156,6 +169,7 @@ def _init_worker(
     from django.utils import translation
 
     translation.activate(language)
+    os.environ["POLARS_MAX_THREADS"] = "1"  # one worker process per core; read when Polars starts its threads
     _worker.update(kind=kind, plan=plan, options=options, prepare=prepare, reading=reading)
 
 
@@ -188,12 +202,27 @@ def clean_rows(
     return out
 
 
-def _clean_raw_in_worker(chunk: RawChunk) -> list[tuple[int, list[str] | None, Any]]:
-    """A chunk of the file parsed and cleaned where it is read: only a bad row's cells go back."""
+Results = list[tuple[int, list[str] | None, Any]]
+
+
+def _clean_raw_in_worker(chunk: RawChunk) -> tuple[FastRows | None, Results]:
+    """A chunk of the file parsed and cleaned where it is read: only a bad row's cells go back.
+    Contact rows in the common shapes are cleaned by whole columns (`imports.columns`)."""
     encoding, delimiter = _worker["reading"]
     rows = parse_chunk(chunk, encoding=encoding, delimiter=delimiter)
-    cleaned = clean_rows(_worker["kind"], _worker["plan"], _worker["options"], rows, _worker["prepare"])
-    return [(line, cells if isinstance(result, list) else None, result) for line, cells, result in cleaned]
+    kind, plan, options, prepare = (_worker[k] for k in ("kind", "plan", "options", "prepare"))
+    fast = None
+    if rows and columns.can_clean(kind, plan, options):
+        fast, rows = columns.clean(plan, options, rows, prepare, contact_default_cells(), CONTACT_TAIL)
+    cleaned = clean_rows(kind, plan, options, rows, prepare)
+    return fast, [(line, cells if isinstance(r, list) else None, r) for line, cells, r in cleaned]
+
+
+def _merged(fast: FastRows | None, results: Sequence[tuple[int, list[str] | None, Any]]) -> Results:
+    """Both kinds of a worker's results, in the file's order."""
+    if fast is None:
+        return list(results)
+    return sorted([*fast.results(), *results], key=operator.itemgetter(0))
 
 
 Cells = Callable[[int], list[str]]  # a line's cells, for rows whose cells did not come along
@@ -228,10 +257,10 @@ def _bounded(
         pending.append((chunk, pool.apply_async(_clean_raw_in_worker, (chunk,))))
         if len(pending) >= depth:
             chunk, cleaning = pending.popleft()
-            yield cleaning.get(), _ChunkCells(chunk, reading)
+            yield _merged(*cleaning.get()), _ChunkCells(chunk, reading)
     while pending:
         chunk, cleaning = pending.popleft()
-        yield cleaning.get(), _ChunkCells(chunk, reading)
+        yield _merged(*cleaning.get()), _ChunkCells(chunk, reading)
 
 
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
@@ -340,6 +369,7 @@ def _write_alongside(
     return writer.stop(keep=True)
 
 
+@cyclic_gc_paused()  # the pipeline makes a few objects per row: see core.collector
 def run_import(
     *,
     kind: str,
@@ -416,6 +446,7 @@ def run_import(
             else:
                 outcome.duplicates += 1
         handler.fingerprints.clear()
+        collect_young()
         report(outcome.total, max(total, outcome.total), "checking")
         if planned:
             yield planned
@@ -479,6 +510,7 @@ def run_import(
                 except EOFError:
                     break
                 handler.write(loaded)
+                collect_young()
                 written += len(loaded)
                 report(written, outcome.created + outcome.updated, "writing")
             handler.finish()

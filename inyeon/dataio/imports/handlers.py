@@ -34,6 +34,7 @@ from inyeon.customers.selectors import accounts_visible, contacts_visible, order
 from inyeon.dataio.imports import bulk
 from inyeon.dataio.imports.bulk import many
 from inyeon.dataio.imports.clean import Options, Problem
+from inyeon.dataio.imports.fingerprint import fingerprint
 from inyeon.leads.models import Lead, LeadSource
 from inyeon.leads.services import lead_create
 
@@ -49,11 +50,6 @@ class Planned:
 
 
 Verdict = Planned | str | list[Problem]
-
-
-def fingerprint(data: dict[str, Any]) -> str:
-    """A digest of a clean row, computed where the row is cleaned (in the worker processes)."""
-    return hashlib.sha1(repr(sorted(data.items())).encode(), usedforsecurity=False).hexdigest()
 
 
 def _chunked(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -154,7 +150,7 @@ CONTACT_TAIL = tuple(f.attname for f in Contact._meta.concrete_fields if f.attna
 
 
 @functools.cache
-def _contact_default_cells() -> dict[str, str]:
+def contact_default_cells() -> dict[str, str]:
     """The COPY text of every tail column's default, built once."""
     return {k: bulk.cell(v) for k, v in bulk.defaults(Contact, set(CONTACT_HEAD)).items()}
 
@@ -167,7 +163,7 @@ def contact_copy_text(data: dict[str, Any]) -> None:
     row after its contact id) to a clean contact row that names somebody."""
     if not data.get("display_name"):
         return
-    cells = dict(_contact_default_cells())
+    cells = dict(contact_default_cells())
     cells.update((k, bulk.cell(data[k])) for k in ContactHandler.SCALARS if k in data)
     emails, phones = data.get("emails", []), data.get("phones", [])
     search_name, search_given, initials = name_keys(

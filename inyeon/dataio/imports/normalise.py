@@ -73,21 +73,26 @@ def _valid_korean(national: str) -> bool:
     return True
 
 
+def mobile_prefix_valid(prefix: str, ending: str) -> bool | None:
+    """Whether Korean mobile numbers starting with `prefix` (national digits, 0 first) are valid,
+    or None when it depends on the ending (then never cached)."""
+    known = _MOBILE_PREFIX.get(prefix)
+    if known is None:
+        verdicts = {_valid_korean(prefix + tail) for tail in (ending, "0000", "9999")}
+        if len(verdicts) > 1:
+            return None
+        known = _MOBILE_PREFIX[prefix] = verdicts.pop()
+    return known
+
+
 def phone(value: str) -> str:
     raw = value.strip()
     match = _KOREAN_MOBILE.fullmatch(raw) if settings.INYEON_DEFAULT_PHONE_REGION == "KR" else None
     if match is None:
         return _parse_phone(raw)
     national = "".join(match.groups())
-    prefix = national[:-4]
-    known = _MOBILE_PREFIX.get(prefix)
-    if known is None:
-        verdicts = {_valid_korean(prefix + tail) for tail in (national[-4:], "0000", "9999")}
-        if len(verdicts) > 1:
-            return _parse_phone(raw)  # validity depends on the ending: never cached
-        known = _MOBILE_PREFIX[prefix] = verdicts.pop()
-    if not known:
-        return _parse_phone(raw)  # raises, naming the rule as everywhere else
+    if not mobile_prefix_valid(national[:-4], national[-4:]):
+        return _parse_phone(raw)  # raises, naming the rule as everywhere else (or parses)
     return "+82" + national[1:]
 
 
