@@ -150,11 +150,13 @@ class Contact(OwnedRecord):
 
 
 class ContactEmail(models.Model):
+    """An additional e-mail address: the primary one is `Contact.primary_email`, and only there
+    (`customers.channels` reads both)."""
+
     # No index of its own: the unique (contact, email) constraint's index serves contact lookups.
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails", db_index=False)
     email = models.CharField(_("e-mail"), max_length=254)
     label = models.CharField(_("label"), max_length=30, blank=True, default="")
-    is_primary = models.BooleanField(default=False)
 
     class Meta:
         constraints: ClassVar = [
@@ -167,11 +169,12 @@ class ContactEmail(models.Model):
 
 
 class ContactPhone(models.Model):
+    """An additional phone number: the primary one is `Contact.primary_phone`, and only there."""
+
     # No index of its own: the unique (contact, number) constraint's index serves contact lookups.
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones", db_index=False)
     number = models.CharField(_("phone"), max_length=20, help_text="E.164")
     label = models.CharField(_("label"), max_length=30, blank=True, default="")
-    is_primary = models.BooleanField(default=False)
 
     class Meta:
         constraints: ClassVar = [

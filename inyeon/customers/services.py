@@ -20,7 +20,7 @@ from inyeon.core.errors import ConflictError
 from inyeon.core.hangul import chosung, has_hangul, search_key
 from inyeon.core.models import RecordShare, User
 from inyeon.core.visibility import assignable_users, can_write
-from inyeon.customers.channels import SEPARATOR, TEXT_FIELDS, joined, joined_tags
+from inyeon.customers.channels import SEPARATOR, TEXT_FIELDS, emails_of, joined, joined_tags, phones_of
 from inyeon.customers.choices import (
     ActivityKind,
     AddressKind,
@@ -263,18 +263,18 @@ def _clean_contact(
 
 
 def _write_channels(contact: Contact, related: Mapping[str, Any]) -> None:
+    # The first e-mail and phone are the primary ones, on the contact row; the rest are rows.
     if "emails" in related:
         contact.emails.all().delete()
         ContactEmail.objects.bulk_create(
-            ContactEmail(contact=contact, email=e, is_primary=i == 0) for i, e in enumerate(related["emails"])
+            ContactEmail(contact=contact, email=e) for e in related["emails"][1:]
         )
         contact.primary_email = related["emails"][0] if related["emails"] else ""
         contact.emails_text = joined(related["emails"])
     if "phones" in related:
         contact.phones.all().delete()
         ContactPhone.objects.bulk_create(
-            ContactPhone(contact=contact, number=p, is_primary=i == 0)
-            for i, p in enumerate(related["phones"])
+            ContactPhone(contact=contact, number=p) for p in related["phones"][1:]
         )
         contact.primary_phone = related["phones"][0] if related["phones"] else ""
         contact.phones_text = joined(related["phones"])
@@ -332,8 +332,8 @@ def contact_update(
         check_version(locked, expected_version)
         before = snapshot(locked, CONTACT_AUDIT_FIELDS)
         before_related = {
-            "emails": list(locked.emails.values_list("email", flat=True)),
-            "phones": list(locked.phones.values_list("number", flat=True)),
+            "emails": emails_of(locked),
+            "phones": phones_of(locked),
             "tags": sorted(locked.tags.values_list("name", flat=True)),
         }
         old_stage = locked.lifecycle_stage

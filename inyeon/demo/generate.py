@@ -290,8 +290,6 @@ class DemoGenerator:
         Contact.objects.bulk_create(contacts, batch_size=2000)
         referrers.extend(c.pk for c in contacts[:: max(1, size // 200)])
 
-        emails: list[ContactEmail] = []
-        phones: list[ContactPhone] = []
         addresses: list[Address] = []
         tag_links: list[Any] = []
         orders: list[Order] = []
@@ -301,8 +299,6 @@ class DemoGenerator:
         stages: list[StageChange] = []
         tag_through = Contact.tags.through
         for contact, (days, spend, address, tag_names) in zip(contacts, plans, strict=True):
-            emails.append(ContactEmail(contact=contact, email=contact.primary_email, is_primary=True))
-            phones.append(ContactPhone(contact=contact, number=contact.primary_phone, is_primary=True))
             if address:
                 addresses.append(Address(contact=contact, **address))
             tag_links.extend(tag_through(contact_id=contact.pk, tag_id=tags[t].pk) for t in tag_names)
@@ -363,8 +359,6 @@ class DemoGenerator:
             )
             if rng.random() < 0.35:
                 activities.extend(self._activities(contact))
-        ContactEmail.objects.bulk_create(emails, batch_size=5000)
-        ContactPhone.objects.bulk_create(phones, batch_size=5000)
         Address.objects.bulk_create(addresses, batch_size=5000)
         tag_through.objects.bulk_create(tag_links, batch_size=5000)
         Order.objects.bulk_create(orders, batch_size=5000)

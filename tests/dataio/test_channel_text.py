@@ -1,17 +1,14 @@
-"""`Contact.emails_text`, `phones_text` and `tags_text` match the channel rows after every write path
-that changes e-mails, phones or tags: the customers services, the import (its COPY path on
-PostgreSQL, `bulk.insert`), the merge and its undo, the demo generator, and the backfill migration."""
+"""`Contact.emails_text`, `phones_text` and `tags_text` match the channels (the primary values on
+the contact, the additional ones in the channel rows) after every write path that changes e-mails,
+phones or tags: the customers services, the import (its COPY path on PostgreSQL, `bulk.insert`),
+the merge and its undo, and the demo generator."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.test import override_settings
 
 from inyeon.customers.models import Contact, ContactEmail, ContactPhone, Tag
@@ -20,20 +17,20 @@ from inyeon.dataio.duplicates.merge import contacts_merge, merge_undo
 from tests.conftest import Personas
 from tests.dataio.test_import_contacts import run, write_csv
 from tests.demo.test_demo import _generate
-from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def from_rows(contact_id: int) -> tuple[str, str, str]:
-    """The three texts as the channel rows give them: e-mails and phones primary first then by id,
-    tag names in code-point order."""
-    emails = ContactEmail.objects.filter(contact_id=contact_id).order_by("-is_primary", "id")
-    phones = ContactPhone.objects.filter(contact_id=contact_id).order_by("-is_primary", "id")
+    """The three texts as the channels give them: e-mails and phones primary (on the contact)
+    first then the channel rows by id, tag names in code-point order."""
+    email, phone = Contact.objects.values_list("primary_email", "primary_phone").get(pk=contact_id)
+    emails = ContactEmail.objects.filter(contact_id=contact_id).order_by("id").values_list("email")
+    phones = ContactPhone.objects.filter(contact_id=contact_id).order_by("id").values_list("number")
     tags = Tag.objects.filter(contacts__id=contact_id).values_list("name", flat=True)
     return (
-        ";".join(emails.values_list("email", flat=True)),
-        ";".join(phones.values_list("number", flat=True)),
+        ";".join(e for e in (email, *(e for (e,) in emails)) if e),
+        ";".join(p for p in (phone, *(p for (p,) in phones)) if p),
         ";".join(sorted(tags)),
     )
 
@@ -139,20 +136,4 @@ def test_the_merge_and_its_undo_keep_the_text(people: Personas) -> None:
 def test_the_demo_generator_keeps_the_text() -> None:
     _generate(contacts=120)
     assert Contact.objects.exclude(tags_text="").exists()
-    assert_all_match()
-
-
-def test_the_backfill_migration_fills_the_text_from_the_channel_rows(people: Personas) -> None:
-    a, b, bare = ContactFactory(owner=people.alice), ContactFactory(owner=people.alice), ContactFactory()
-    ContactEmail.objects.create(contact=a, email="second@x.kr")
-    ContactEmail.objects.create(contact=a, email="first@x.kr", is_primary=True)
-    ContactPhone.objects.create(contact=b, number="+821012345678", is_primary=True)
-    a.tags.add(Tag.objects.create(name="골프"), Tag.objects.create(name="VIP"))
-    migration = importlib.import_module("inyeon.customers.migrations.0009_contact_channel_text_backfill")
-    # The function reads only the editor's connection (SQLite refuses a schema editor inside the
-    # test's transaction).
-    migration.backfill(apps, SimpleNamespace(connection=connection))
-    assert stored(a.pk) == ("first@x.kr;second@x.kr", "", "VIP;골프")
-    assert stored(b.pk) == ("", "+821012345678", "")
-    assert stored(bare.pk) == ("", "", "")
     assert_all_match()

@@ -8,7 +8,7 @@ import pytest
 
 from inyeon.core.models import User
 from inyeon.customers.channels import refresh_channel_text
-from inyeon.customers.models import ContactEmail, ContactPhone, Tag
+from inyeon.customers.models import Contact, ContactEmail, ContactPhone, Tag
 from inyeon.dataio.exports import pgcopy
 from inyeon.dataio.exports.rows import HEADERS, export_rows
 from inyeon.dataio.exports.selectors import export_count
@@ -64,14 +64,14 @@ def awkward_contacts(people: Personas) -> None:
             birth_date=None if i % 4 == 0 else dt.date(1900 + i, 1 + i % 12, 1 + i),
             created_at=dt.datetime(2026, 1, 2, 3, 4, 5, 999_999 * (i % 2), tzinfo=dt.UTC),
         )
-        if i % 2:
+        if i % 2:  # primary values on the contact, additional ones in the channel rows
+            primary = {"primary_email": f"first{i}@x.kr", "primary_phone": "+821099998888"}
+            Contact.objects.filter(pk=c.pk).update(**primary)
             ContactEmail.objects.create(contact=c, email=f"second{i}@x.kr")
-            ContactEmail.objects.create(contact=c, email=f"first{i}@x.kr", is_primary=True)
             ContactPhone.objects.create(contact=c, number="+82212345678")
-            ContactPhone.objects.create(contact=c, number="+821099998888", is_primary=True)
             c.tags.add(*tags[: i % 4])
         if i == 4:  # a masked e-mail keeps its first letter: a formula start stays neutralised
-            ContactEmail.objects.create(contact=c, email="=calc@x.kr", is_primary=True)
+            Contact.objects.filter(pk=c.pk).update(primary_email="=calc@x.kr")
             ContactEmail.objects.create(contact=c, email="plain@x.kr")
         refresh_channel_text([c.pk])  # rows written here, not through a service
 

@@ -159,7 +159,7 @@ def test_common_rows_go_by_columns_and_the_others_by_row() -> None:
     assert data["birth_date"] == dt.date(1990, 1, 2)
     assert data["display_name"] == "김민수"
     assert data["name_order"] == "eastern"
-    assert data["_copy_emails"] == ["\tkim@example.kr\tt\t"]
+    assert data["_copy_emails"] == []  # one e-mail: the primary, on the contact row only
     assert data["_fp"] == fingerprint({k: v for k, v in data.items() if not k.startswith("_")})
 
 

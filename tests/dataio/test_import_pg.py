@@ -58,14 +58,10 @@ def written() -> list[dict[str, Any]]:
         account = c.pop("account_id")
         c["account"] = Contact.objects.get(pk=pk).account.name if account else None
         c["emails"] = list(
-            ContactEmail.objects.filter(contact_id=pk)
-            .order_by("pk")
-            .values_list("email", "is_primary", "label")
+            ContactEmail.objects.filter(contact_id=pk).order_by("pk").values_list("email", "label")
         )
         c["phones"] = list(
-            ContactPhone.objects.filter(contact_id=pk)
-            .order_by("pk")
-            .values_list("number", "is_primary", "label")
+            ContactPhone.objects.filter(contact_id=pk).order_by("pk").values_list("number", "label")
         )
         c["tags"] = sorted(
             Contact.tags.through.objects.filter(contact_id=pk).values_list("tag__name", flat=True)
@@ -206,9 +202,7 @@ def test_foreign_keys_are_checked_at_each_statement_inside_checked_now(people: P
 
     def dangling() -> None:
         with transaction.atomic(), bulk.checked_now():
-            bulk.copy_lines(
-                ContactEmail, ("contact_id", "email", "is_primary", "label"), ["999999999\tx@y.kr\tt\t"]
-            )
+            bulk.copy_lines(ContactEmail, ("contact_id", "email", "label"), ["999999999\tx@y.kr\t"])
             after_the_copy.append(True)
 
     with pytest.raises(psycopg.errors.ForeignKeyViolation):

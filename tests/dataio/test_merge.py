@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from inyeon.analytics.models import CustomerScore
 from inyeon.core.models import AuditLog, RecordShare
 from inyeon.customers import services as customers
+from inyeon.customers.channels import emails_of, phones_of
 from inyeon.customers.models import (
     Activity,
     Address,
@@ -105,19 +106,47 @@ def test_every_related_record_follows_the_survivor(pair: Pair, people: Personas)
     assert Address.objects.filter(contact=s).count() == 1
     assert StageChange.objects.filter(contact=s).count() == 2
     assert ConsentRecord.objects.filter(contact=s, source="test").count() == 5
-    assert sorted(ContactEmail.objects.filter(contact=s).values_list("email", flat=True)) == [
-        "kim@work.kr",
-        "minsu@example.kr",
-        "shared@example.kr",
-    ]
-    assert ContactEmail.objects.filter(contact=s, is_primary=True).count() == 1
-    assert ContactPhone.objects.filter(contact=s).count() == 2
+    s.refresh_from_db()
+    assert emails_of(s) == ["minsu@example.kr", "shared@example.kr", "kim@work.kr"]
+    # The merged contact's primary phone, not chosen, stays as an additional one.
+    assert phones_of(s) == ["+821011112222", "+821099998888"]
+    assert s.emails_text == "minsu@example.kr;shared@example.kr;kim@work.kr"
     assert Contact.objects.get(pk=pair.referral.pk).referred_by_id == s.pk
     assert sorted(s.tags.values_list("name", flat=True)) == ["seminar", "vip"]
     assert RecordShare.objects.filter(record_type="contact", record_id=s.pk, user=people.bob).exists()
     assert CustomerScore.objects.get(contact=s).frequency == 1  # the merged one's score is dropped
     assert not CustomerScore.objects.filter(contact_id=merged_id).exists()
     assert not DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN).exists()
+
+
+def channels() -> list[tuple[int, str, str]]:
+    """Every contact's e-mails and phones: (contact, "primary" or "more", value)."""
+    out = [
+        (pk, "primary", v)
+        for pk, *values in Contact.objects.values_list("pk", "primary_email", "primary_phone")
+        for v in values
+        if v
+    ]
+    out += [(pk, "more", v) for pk, v in ContactEmail.objects.values_list("contact_id", "email")]
+    out += [(pk, "more", v) for pk, v in ContactPhone.objects.values_list("contact_id", "number")]
+    return sorted(out)
+
+
+def test_the_primary_email_chosen_from_the_merged_side_leaves_its_row(pair: Pair, people: Personas) -> None:
+    before = channels()
+    record = merge(pair, people.carol, primary_email="merged", primary_phone="merged")
+    s = Contact.objects.get(pk=pair.survivor.pk)
+    assert s.primary_email == "shared@example.kr"
+    # The survivor's own row for the chosen value goes; its old primary stays as an additional one.
+    assert list(s.emails.order_by("id").values_list("email", flat=True)) == [
+        "kim@work.kr",
+        "minsu@example.kr",
+    ]
+    assert emails_of(s) == ["shared@example.kr", "kim@work.kr", "minsu@example.kr"]
+    assert phones_of(s) == ["+821099998888", "+821011112222"]
+    assert s.emails_text == "shared@example.kr;kim@work.kr;minsu@example.kr"
+    services.merge_undo(record=record, actor=people.root)
+    assert channels() == before
 
 
 def test_the_strictest_consent_state_wins(pair: Pair, people: Personas) -> None:
@@ -146,7 +175,7 @@ def test_the_merge_is_audited(pair: Pair, people: Personas) -> None:
 
 def test_undo_restores_everything(pair: Pair, people: Personas) -> None:
     merged_id = pair.merged.pk
-    before_emails = sorted(ContactEmail.objects.values_list("contact_id", "email", "is_primary"))
+    before_emails = channels()
     before_consents = sorted(ConsentRecord.objects.values_list("pk", "contact_id"))
     record = merge(pair, people.carol, job_title="merged", display_name="merged")
     restored = services.merge_undo(record=record, actor=people.root)
@@ -159,7 +188,7 @@ def test_undo_restores_everything(pair: Pair, people: Personas) -> None:
     assert Activity.objects.get().contact_id == merged_id
     assert Address.objects.get().contact_id == merged_id
     assert Contact.objects.get(pk=pair.referral.pk).referred_by_id == merged_id
-    assert sorted(ContactEmail.objects.values_list("contact_id", "email", "is_primary")) == before_emails
+    assert channels() == before_emails
     assert sorted(ConsentRecord.objects.values_list("pk", "contact_id")) == before_consents
     assert sorted(restored.tags.values_list("name", flat=True)) == ["seminar", "vip"]
     assert list(survivor.tags.values_list("name", flat=True)) == ["vip"]

@@ -13,6 +13,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inyeon.customers.channels import emails_of, phones_of
 from inyeon.customers.models import Account, Contact
 from inyeon.customers.services import contact_create
 from inyeon.dataio.exports.services import export_write
@@ -84,8 +85,8 @@ def snapshot() -> dict[str, dict[str, Any]]:
     for c in Contact.objects.select_related("account", "owner").prefetch_related("emails", "phones", "tags"):
         out[c.external_id] = {
             **{f: getattr(c, f) for f in FIELDS},
-            "emails": [e.email for e in c.emails.order_by("-is_primary", "pk")],
-            "phones": [p.number for p in c.phones.order_by("-is_primary", "pk")],
+            "emails": emails_of(c),
+            "phones": phones_of(c),
             "tags": sorted(t.name for t in c.tags.all()),
             "account": c.account.name if c.account else "",
             "owner": c.owner.username,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from inyeon.customers.models import Address, Contact, ContactEmail, ContactPhone
 from inyeon.dataio.duplicates.keys import Person, person
@@ -52,12 +52,12 @@ def load_people(contact_ids: Collection[int] | None = None) -> list[Person]:
     ]
     by_id = {p.id: p for p in people}
     scope = Q() if contact_ids is None else Q(contact_id__in=contact_ids)
-    # The primary e-mail and phone are on the contact already: read only the other channel rows.
-    emails = ContactEmail.objects.filter(scope).exclude(email=F("contact__primary_email"))
+    # The channel rows hold the additional e-mails and phones (the primary ones are read above).
+    emails = ContactEmail.objects.filter(scope)
     for contact_id, email in emails.order_by().values_list("contact_id", "email"):
         if (p := by_id.get(contact_id)) is not None:
             p.add_email(email)
-    phones = ContactPhone.objects.filter(scope).exclude(number=F("contact__primary_phone"))
+    phones = ContactPhone.objects.filter(scope)
     for contact_id, number in phones.order_by().values_list("contact_id", "number"):
         if (p := by_id.get(contact_id)) is not None:
             p.add_phone(number)

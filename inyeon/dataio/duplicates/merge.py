@@ -25,7 +25,7 @@ from inyeon.core.models import RecordShare, User
 from inyeon.core.visibility import can_merge
 from inyeon.customers.channels import refresh_channel_text
 from inyeon.customers.choices import ConsentStatus
-from inyeon.customers.models import ConsentRecord, Contact
+from inyeon.customers.models import ConsentRecord, Contact, ContactEmail, ContactPhone
 from inyeon.customers.names import name_keys
 from inyeon.customers.selectors import consent_state, contacts_visible
 from inyeon.customers.services import CONTACT_AUDIT_FIELDS
@@ -117,7 +117,6 @@ def _unique_clashes(rel: models.ForeignObjectRel, survivor: Contact, rows: model
 def _repoint(survivor: Contact, merged: Contact, snap: dict[str, Any]) -> None:
     moved: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
-    unprimary: list[dict[str, Any]] = []
     for rel in _relations():
         model, name = rel.related_model, rel.field.name
         rows = model._default_manager.filter(**{name: merged})
@@ -137,13 +136,6 @@ def _repoint(survivor: Contact, merged: Contact, snap: dict[str, Any]) -> None:
         ids = list(rows.values_list("pk", flat=True))
         if not ids:
             continue
-        if any(f.name == "is_primary" for f in model._meta.concrete_fields):
-            primary = list(
-                model._default_manager.filter(pk__in=ids, is_primary=True).values_list("pk", flat=True)
-            )
-            if primary:
-                model._default_manager.filter(pk__in=primary).update(is_primary=False)
-                unprimary.append({"model": _label(model), "ids": primary})
         model._default_manager.filter(pk__in=ids).update(**{name: survivor})
         moved.append({"model": _label(model), "field": name, "ids": ids})
     # Shares name the record by type and id rather than by a foreign key.
@@ -167,7 +159,39 @@ def _repoint(survivor: Contact, merged: Contact, snap: dict[str, Any]) -> None:
         added = sorted(theirs - ours)
         getattr(survivor, field.name).add(*added)
         m2m.append({"field": field.name, "merged": sorted(theirs), "added": added})
-    snap.update(moved=moved, dropped=dropped, unprimary=unprimary, m2m=m2m)
+    snap.update(moved=moved, dropped=dropped, m2m=m2m)
+
+
+def _settle_channels(
+    survivor: Contact, before: Mapping[str, str], merged: Contact, snap: dict[str, Any]
+) -> None:
+    """After the fields are chosen: the primary e-mail or phone that was not chosen stays on the
+    survivor as an additional one, and an additional one that became primary leaves its row (the
+    primary value lives on the contact only)."""
+    created: list[dict[str, Any]] = []
+    for model, value, primary in (
+        (ContactEmail, "email", "primary_email"),
+        (ContactPhone, "number", "primary_phone"),
+    ):
+        label = _label(model)
+        moved = {pk for m in snap["moved"] if m["model"] == label for pk in m["ids"]}
+        chosen = getattr(survivor, primary)
+        rows = model._default_manager.filter(contact=survivor)
+        for row in rows.filter(**{value: chosen}) if chosen else []:
+            kept = _row(row)
+            if row.pk in moved:  # it was the merged contact's: undo gives it back to that one
+                kept["contact_id"] = merged.pk
+            snap["dropped"].append({"model": label, "row": kept})
+            row.delete()
+        have = set(rows.values_list(value, flat=True))
+        ids = []
+        for candidate in (before[primary], getattr(merged, primary)):
+            if candidate and candidate != chosen and candidate not in have:
+                ids.append(model._default_manager.create(contact=survivor, **{value: candidate}).pk)
+                have.add(candidate)
+        if ids:
+            created.append({"model": label, "ids": ids})
+    snap["created"] = created
 
 
 def _consent_disagreements(survivor: Contact, merged: Contact) -> list[str]:
@@ -242,7 +266,9 @@ def contacts_merge(
         ]
         channels = _consent_disagreements(survivor, merged)
         _repoint(survivor, merged, snap)
+        before = {"primary_email": survivor.primary_email, "primary_phone": survivor.primary_phone}
         changed = _apply_choices(survivor, merged, choices)
+        _settle_channels(survivor, before, merged, snap)
         snap["survivor_changed"] = {k: v[0] for k, v in changed.items()}
         survivor.search_name, survivor.search_given, survivor.name_initials = name_keys(
             survivor.display_name, survivor.family_name, survivor.given_name
@@ -304,15 +330,13 @@ def merge_undo(*, record: MergeRecord, actor: User, ip: str | None = None) -> Co
                 values[attname] = None
         merged = Contact(**values)
         merged.save(force_insert=True)
+        for entry in snap.get("created", []):  # the survivor's rows for the primary values not chosen
+            apps.get_model(entry["model"])._default_manager.filter(pk__in=entry["ids"]).delete()
         for entry in snap["moved"]:
             by_id = entry["field"] == "record_id"  # record shares name the contact by id
             apps.get_model(entry["model"])._default_manager.filter(
                 pk__in=entry["ids"], **{entry["field"]: survivor.pk if by_id else survivor}
             ).update(**{entry["field"]: merged.pk if by_id else merged})
-        for entry in snap["unprimary"]:
-            apps.get_model(entry["model"])._default_manager.filter(pk__in=entry["ids"]).update(
-                is_primary=True
-            )
         for entry in snap["dropped"]:
             dropped_model = apps.get_model(entry["model"])
             dropped_model._default_manager.create(**_from_row(dropped_model, entry["row"]))

@@ -76,7 +76,7 @@ def can_clean(kind: str, plan: list[tuple[int, str, str]], options: Options) -> 
 class FastRows:
     """Clean rows as columns: `values[k][i]` is field `names[k]` of the row on `lines[i]`, None
     where the row has no such value. E-mails, phones and tags hold the one value; `_copy_emails`
-    and `_copy_phones` the one COPY line ('' for none); birth dates are ISO text."""
+    and `_copy_phones` are '' (no additional ones); birth dates are ISO text."""
 
     lines: list[int]
     names: list[str]
@@ -91,8 +91,10 @@ class FastRows:
 
 
 def _restore(name: str, column: list[Any]) -> list[Any]:
-    if name in LISTS or name in ("_copy_emails", "_copy_phones"):
-        return [None if v is None else [v] if v else [] for v in column]
+    if name in LISTS:
+        return [None if v is None else [v] for v in column]
+    if name in ("_copy_emails", "_copy_phones"):
+        return [None if v is None else [] for v in column]
     if name == "birth_date":
         return [None if v is None else dt.date.fromisoformat(v) for v in column]
     return column
@@ -285,14 +287,9 @@ def _copy(defaults: dict[str, str], columns: tuple[str, ...], present: set[str])
         )
     named = pl.col("display_name").is_not_null()
 
-    def channel(source: str) -> pl.Expr:
-        if source not in present:
-            return pl.when(named).then(pl.lit(""))
-        line = pl.concat_str([pl.lit("\t"), pl.col(source), pl.lit("\tt\t")])
-        return pl.when(named).then(pl.when(pl.col(source).is_null()).then(pl.lit("")).otherwise(line))
-
+    # One e-mail and one phone at most: the primary ones, on the contact row; no channel rows.
     return {
         "_copy": pl.when(named).then(pl.concat_str(cells, separator="\t")),
-        "_copy_emails": channel("emails"),
-        "_copy_phones": channel("phones"),
+        "_copy_emails": pl.when(named).then(pl.lit("")),
+        "_copy_phones": pl.when(named).then(pl.lit("")),
     }

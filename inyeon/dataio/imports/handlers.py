@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +51,17 @@ class Planned:
 
 
 Verdict = Planned | str | list[Problem]
+
+
+def contacts_by_email(emails: set[str]) -> dict[str, int]:
+    """Each e-mail's contact: the one with the lowest id that has it, as primary or additional."""
+    found: dict[str, int] = {}
+    for email, pk in itertools.chain(
+        Contact.objects.filter(primary_email__in=many(emails)).values_list("primary_email", "pk"),
+        ContactEmail.objects.filter(email__in=many(emails)).values_list("email", "contact_id"),
+    ):
+        found[email] = min(found.get(email, pk), pk)
+    return found
 
 
 def _chunked(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -159,8 +171,9 @@ _tail_cells = operator.itemgetter(*CONTACT_TAIL)
 
 
 def contact_copy_text(data: dict[str, Any]) -> None:
-    """Adds `_copy` (the contact's tail columns) and `_copy_emails` / `_copy_phones` (each channel
-    row after its contact id) to a clean contact row that names somebody."""
+    """Adds `_copy` (the contact's tail columns) and `_copy_emails` / `_copy_phones` (each
+    additional e-mail's or phone's row after its contact id) to a clean contact row that names
+    somebody."""
     if not data.get("display_name"):
         return
     cells = dict(contact_default_cells())
@@ -181,8 +194,8 @@ def contact_copy_text(data: dict[str, Any]) -> None:
     }
     cells.update((k, bulk.cell(v)) for k, v in texts.items())
     data["_copy"] = "\t".join(_tail_cells(cells))
-    data["_copy_emails"] = [f"\t{bulk.cell(e)}\t{'t' if i == 0 else 'f'}\t" for i, e in enumerate(emails)]
-    data["_copy_phones"] = [f"\t{bulk.cell(p)}\t{'t' if i == 0 else 'f'}\t" for i, p in enumerate(phones)]
+    data["_copy_emails"] = [f"\t{bulk.cell(e)}\t" for e in emails[1:]]
+    data["_copy_phones"] = [f"\t{bulk.cell(p)}\t" for p in phones[1:]]
 
 
 PREPARE = {"contacts": contact_copy_text}
@@ -235,26 +248,27 @@ class ContactHandler(Handler):
             Contact.objects.filter(external_id__in=many(exts)).order_by("pk").values_list("external_id", "pk")
         ):
             found.setdefault(f"external id:{ext}", pk)
-        for email, pk in (
-            ContactEmail.objects.filter(email__in=many(emails))
-            .order_by("contact_id")
-            .values_list("email", "contact_id")
-        ):
-            found.setdefault(f"e-mail:{email}", pk)
-        # A primary e-mail without its channel row (records written outside the services).
-        unseen = [e for e in emails if f"e-mail:{e}" not in found]
-        for email, pk in (
-            Contact.objects.filter(primary_email__in=many(unseen))
-            .order_by("pk")
-            .values_list("primary_email", "pk")
-        ):
-            found.setdefault(f"e-mail:{email}", pk)
+        for email, pk in contacts_by_email(emails).items():
+            found[f"e-mail:{email}"] = pk
         # Plain values, not model instances: planning a million rows must stay cheap.
         visible = contacts_visible(self.actor).filter(pk__in=many(set(found.values())))
-        contacts: dict[int, dict[str, Any]] = {
-            row["pk"]: {**row, "emails": [], "phones": [], "tags": []}
-            for row in visible.values("pk", *self.SCALARS, "owner_id", "owner__username", "account__name")
-        }
+        contacts: dict[int, dict[str, Any]] = {}
+        for row in visible.values(
+            "pk",
+            *self.SCALARS,
+            "owner_id",
+            "owner__username",
+            "account__name",
+            "primary_email",
+            "primary_phone",
+        ):
+            email, phone = row.pop("primary_email"), row.pop("primary_phone")
+            contacts[row["pk"]] = {
+                **row,
+                "emails": [email] if email else [],
+                "phones": [phone] if phone else [],
+            }
+            contacts[row["pk"]]["tags"] = []
         for pk, email in (
             ContactEmail.objects.filter(contact_id__in=many(contacts))
             .order_by("pk")
@@ -416,8 +430,8 @@ class ContactHandler(Handler):
             tags += [f"{pk}\t{t}" for t in self._tag_ids(d.get("tags", []))]
         with bulk.checked_now():
             bulk.copy_lines(Contact, (*CONTACT_HEAD, *CONTACT_TAIL), contacts)
-            bulk.copy_lines(ContactEmail, ("contact_id", "email", "is_primary", "label"), emails)
-            bulk.copy_lines(ContactPhone, ("contact_id", "number", "is_primary", "label"), phones)
+            bulk.copy_lines(ContactEmail, ("contact_id", "email", "label"), emails)
+            bulk.copy_lines(ContactPhone, ("contact_id", "number", "label"), phones)
             bulk.copy_lines(Contact.tags.through, ("contact_id", "tag_id"), tags)
         return ids
 
@@ -452,14 +466,8 @@ class ContactHandler(Handler):
         emails, phones, tags = [], [], []
         for pk, planned in zip(ids, part, strict=True):
             d = planned.data
-            emails += [
-                {"contact_id": pk, "email": e, "is_primary": i == 0}
-                for i, e in enumerate(d.get("emails", []))
-            ]
-            phones += [
-                {"contact_id": pk, "number": p, "is_primary": i == 0}
-                for i, p in enumerate(d.get("phones", []))
-            ]
+            emails += [{"contact_id": pk, "email": e} for e in d.get("emails", [])[1:]]
+            phones += [{"contact_id": pk, "number": p} for p in d.get("phones", [])[1:]]
             tags += [{"contact_id": pk, "tag_id": t} for t in self._tag_ids(d.get("tags", []))]
         bulk.insert(ContactEmail, emails, ids=False)
         bulk.insert(ContactPhone, phones, ids=False)
@@ -494,15 +502,11 @@ class ContactHandler(Handler):
         for name, model, value, primary in channels:  # new ones are added, none removed
             if name in changes:
                 old, new = changes[name]
-                model._default_manager.bulk_create(
-                    [
-                        model(contact=contact, **{value: v}, is_primary=not old and i == 0)
-                        for i, v in enumerate(new[len(old) :])
-                    ]
-                )
-                if not getattr(contact, primary):
-                    setattr(contact, primary, new[0])
+                added = new[len(old) :]
+                if not getattr(contact, primary):  # the first one is the primary, on the contact
+                    setattr(contact, primary, added.pop(0))
                     fields.append(primary)
+                model._default_manager.bulk_create([model(contact=contact, **{value: v}) for v in added])
         if "tags" in changes:
             contact.tags.add(*self._tag_ids(changes["tags"][1]))
         if "lifecycle_stage" in changes:
@@ -733,11 +737,7 @@ class OrderHandler(Handler):
             .order_by("-pk")
             .values_list("external_id", "pk")
         )
-        by_email = dict(
-            ContactEmail.objects.filter(email__in=many(emails))
-            .order_by("-contact_id")
-            .values_list("email", "contact_id")
-        )
+        by_email = contacts_by_email(emails)
         visible = set(
             contacts_visible(self.actor)
             .filter(pk__in=many([*by_key.values(), *by_email.values()]))

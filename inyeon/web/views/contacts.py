@@ -23,6 +23,7 @@ from inyeon.core.errors import ConflictError, error_dict
 from inyeon.core.models import AccessLog, User
 from inyeon.core.visibility import assignable_users, can_assign_to_others
 from inyeon.customers import selectors, services
+from inyeon.customers.channels import emails_of, phones_of
 from inyeon.customers.choices import ConsentChannel, LifecycleStage
 from inyeon.customers.models import Contact
 from inyeon.customers.privacy import log_pii_access, present_pii
@@ -287,8 +288,8 @@ def _initial(contact: Contact) -> dict[str, Any]:
     }
     initial.update(
         account=contact.account.name if contact.account else "",
-        emails="\n".join(contact.emails.values_list("email", flat=True)),
-        phones="\n".join(contact.phones.values_list("number", flat=True)),
+        emails="\n".join(emails_of(contact)),
+        phones="\n".join(phones_of(contact)),
         tags=", ".join(contact.tags.values_list("name", flat=True)),
         birth_date=contact.birth_date.isoformat() if contact.birth_date else "",
         referred_by_id=contact.referred_by_id or "",
