@@ -248,3 +248,23 @@ def test_the_next_chunk_is_matched_on_another_thread_with_updates_and_refusals_a
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.job_title == "팀장" and mine.version == 2 and theirs.job_title == ""
+
+
+def last_analyzed() -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'customers_contact'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(("threshold", "refreshed"), [(3, True), (4, False)])
+def test_a_large_import_refreshes_the_statistics_of_the_tables_it_filled(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, refreshed: bool
+) -> None:
+    """Before autovacuum gets to them, the planner would read the whole contact table to match the
+    next import's e-mails."""
+    monkeypatch.setattr(engine, "ANALYZE_FROM", threshold)  # 3 new contacts below
+    before = last_analyzed()
+    assert run(write_csv(tmp_path / "k.csv", ROWS), people.carol).created_count == 3
+    after = last_analyzed()
+    assert (after is not None and after != before) is refreshed

@@ -150,6 +150,17 @@ def checked_now() -> Iterator[None]:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def analyze(models: Sequence[type[Model]]) -> None:
+    """Refresh PostgreSQL's statistics of these tables (after a large import, before autovacuum
+    gets to them: with the old row counts the planner reads a whole table to match a chunk of
+    e-mails, where the index would take a hundredth of the time)."""
+    if connection.vendor != "postgresql" or not models:
+        return
+    names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {names}")
+
+
 def many(values: Any) -> Any:
     """The right side of an `__in` filter over thousands of values: on PostgreSQL one array
     parameter (`IN (SELECT unnest(%s))`) rather than thousands of placeholders, which the driver

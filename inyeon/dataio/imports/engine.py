@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from inyeon.core.collector import collect_young, cyclic_gc_paused
 from inyeon.core.models import User
 from inyeon.dataio.cells import neutralise, unneutralise
-from inyeon.dataio.imports import columns
+from inyeon.dataio.imports import bulk, columns
 from inyeon.dataio.imports.chunks import RawChunk, parse_chunk, raw_chunks
 from inyeon.dataio.imports.clean import CLEANERS, Options, Problem, Row, RowInvalid
 from inyeon.dataio.imports.columns import FastRows
@@ -51,6 +51,7 @@ from inyeon.dataio.imports.readers import FileProblem, Table, open_table
 
 CHUNK = 5000
 PARALLEL_FROM = 20_000  # rows; below this, worker processes cost more than they save
+ANALYZE_FROM = 10_000  # new records; from this many, the filled tables' statistics are refreshed
 KEEP_ERRORS = 200  # errors kept on the job for the result page; all of them go to the error file
 
 
@@ -332,6 +333,8 @@ class _Writer(threading.Thread):
                     self.written = _settle(self.handler, self.outcome, self.strict)
                 else:
                     transaction.set_rollback(True)
+            if self.written and self.outcome.created >= ANALYZE_FROM:
+                bulk.analyze(self.handler.filled)
         except BaseException as exc:  # raised in the calling thread
             self.error = exc
             while self.batches.get() is not None:  # so that the caller never waits on a full queue

@@ -149,6 +149,9 @@ class Handler:
     def finish(self) -> None:
         self.flush_audit()
 
+    # The tables a large import fills: their statistics are refreshed once it is committed.
+    filled: tuple[type[Model], ...] = ()
+
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
@@ -205,6 +208,7 @@ class ContactHandler(Handler):
     """Matches by Inyeon id, then external id, or (for rows without an external id) any e-mail."""
 
     entity = "contact"
+    filled = (Contact, ContactEmail, ContactPhone, Contact.tags.through)
     SCALARS = (
         "external_id",
         "family_name",
