@@ -171,13 +171,10 @@ def many(values: Any) -> Any:
         return items
     if isinstance(items[0], int):
         return RawSQL("SELECT unnest(%s::bigint[])", [items])
-    literal = "{" + ",".join(map(_array_item, items)) + "}"
-    return RawSQL("SELECT unnest(%s::text[])", [literal])
+    texts = '","'.join(map(str, items))
+    if '"' in texts or "\\" in texts:  # rare: escape value by value
+        texts = '","'.join(_ARRAY_ESCAPE.sub(r"\\\g<0>", str(v)) for v in items)
+    return RawSQL("SELECT unnest(%s::text[])", ['{"' + texts + '"}'])
 
 
 _ARRAY_ESCAPE = re.compile(r'["\\]')
-
-
-def _array_item(value: Any) -> str:
-    """A text in an array literal: quoted, with its quotes and backslashes escaped."""
-    return '"' + _ARRAY_ESCAPE.sub(r"\\\g<0>", str(value)) + '"'

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from inyeon.core.collector import collect_young, cyclic_gc_paused
+from inyeon.core.collector import cyclic_gc_paused
 from inyeon.core.models import User
 from inyeon.dataio.cells import neutralise, unneutralise
 from inyeon.dataio.imports import bulk, columns
@@ -449,7 +449,6 @@ def run_import(
             else:
                 outcome.duplicates += 1
         handler.fingerprints.clear()
-        collect_young()
         report(outcome.total, max(total, outcome.total), "checking")
         if planned:
             yield planned
@@ -513,7 +512,6 @@ def run_import(
                 except EOFError:
                     break
                 handler.write(loaded)
-                collect_young()
                 written += len(loaded)
                 report(written, outcome.created + outcome.updated, "writing")
             handler.finish()
