@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -126,13 +126,25 @@ def _sequence(model: type[Model]) -> str:
 def copy_lines(model: type[Model], attnames: Sequence[str], lines: list[str]) -> None:
     """COPY lines already in the text format (cells in the order of `attnames`) into `model`'s
     table (PostgreSQL)."""
-    if not lines:
-        return
+    if lines:
+        with copy_into(model, attnames) as write:
+            write(lines)
+
+
+@contextmanager
+def copy_into(model: type[Model], attnames: Sequence[str]) -> Iterator[Callable[[list[str]], None]]:
+    """A COPY into `model`'s table (PostgreSQL) open for lines in the text format, written piece by
+    piece: the server works through each piece while the next is built."""
     by_attname = {f.attname: str(f.column) for f in model._meta.concrete_fields}
     names = ", ".join(connection.ops.quote_name(by_attname[c]) for c in attnames)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        copy.write("\n".join(lines) + "\n")
+
+        def write(lines: list[str]) -> None:
+            if lines:
+                copy.write("\n".join(lines) + "\n")
+
+        yield write
 
 
 @contextmanager

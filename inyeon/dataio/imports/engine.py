@@ -249,7 +249,7 @@ def _no_cells(line: int) -> list[str]:
 
 
 def _bounded(
-    pool: Any, chunks: Iterator[RawChunk], reading: tuple[str, str], depth: int = 4
+    pool: Any, chunks: Iterator[RawChunk], reading: tuple[str, str], depth: int = 6
 ) -> Iterator[Any]:
     """Cleaned chunks in file order with at most `depth` in flight: `Pool.imap` would read the
     whole file ahead and hold every cleaned row in memory while the planning catches up."""
@@ -319,7 +319,7 @@ class _Writer(threading.Thread):
     def __init__(self, handler: Handler, outcome: Outcome, strict: bool) -> None:
         super().__init__(name="import-writer", daemon=True)
         self.handler, self.outcome, self.strict = handler, outcome, strict
-        self.batches: queue.Queue[list[Planned] | None] = queue.Queue(maxsize=2)
+        self.batches: queue.Queue[list[Planned] | None] = queue.Queue(maxsize=4)
         self.keep = False
         self.written = False
         self.error: BaseException | None = None

@@ -40,6 +40,7 @@ from inyeon.leads.models import Lead, LeadSource
 from inyeon.leads.services import lead_create
 
 BATCH = 2000
+COPY_PIECE = 500  # lines sent to PostgreSQL at a time while a COPY's lines are built
 
 
 @dataclass
@@ -414,12 +415,14 @@ class ContactHandler(Handler):
         )
 
     def _copy_prepared(self, part: list[Planned]) -> list[int]:
-        """COPY of rows whose text the workers built (`contact_copy_text`)."""
+        """COPY of rows whose text the workers built (`contact_copy_text`). The contacts' lines go
+        to PostgreSQL as they are built, so that it writes the first while this builds the rest;
+        owners, accounts and tags are looked up (or created) first, as nothing else can run on
+        the connection during a COPY."""
         now = bulk.cell(timezone.now())
         ids = bulk.reserve_ids(Contact, len(part))
-        contacts, emails, phones, tags = [], [], [], []
         heads: dict[tuple[str, str], str] = {}  # (owner, account) -> the columns between id and tail
-        for pk, planned in zip(ids, part, strict=True):
+        for planned in part:
             d = planned.data
             key = (d.get("owner", ""), d.get("account", ""))
             if key not in heads:
@@ -428,12 +431,27 @@ class ContactHandler(Handler):
                 account = self._account_id(key[1]) if key[1] else None
                 head = (owner.pk, owner.team_id, account, now, now)
                 heads[key] = "".join(f"\t{bulk.cell(v)}" for v in head)
-            contacts.append(f"{pk}{heads[key]}\t{d['_copy']}")
-            emails += [f"{pk}{rest}" for rest in d["_copy_emails"]]
-            phones += [f"{pk}{rest}" for rest in d["_copy_phones"]]
-            tags += [f"{pk}\t{t}" for t in self._tag_ids(d.get("tags", []))]
+            if "tags" in d:
+                self._tag_ids(d["tags"])
+        emails: list[str] = []
+        phones: list[str] = []
+        tags: list[str] = []
         with bulk.checked_now():
-            bulk.copy_lines(Contact, (*CONTACT_HEAD, *CONTACT_TAIL), contacts)
+            with bulk.copy_into(Contact, (*CONTACT_HEAD, *CONTACT_TAIL)) as write:
+                lines = []
+                for pk, planned in zip(ids, part, strict=True):
+                    d = planned.data
+                    lines.append(f"{pk}{heads[d.get('owner', ''), d.get('account', '')]}\t{d['_copy']}")
+                    if d["_copy_emails"]:
+                        emails += [f"{pk}{rest}" for rest in d["_copy_emails"]]
+                    if d["_copy_phones"]:
+                        phones += [f"{pk}{rest}" for rest in d["_copy_phones"]]
+                    if "tags" in d:
+                        tags += [f"{pk}\t{self._tags[name]}" for name in d["tags"]]
+                    if len(lines) == COPY_PIECE:
+                        write(lines)
+                        lines = []
+                write(lines)
             bulk.copy_lines(ContactEmail, ("contact_id", "email", "label"), emails)
             bulk.copy_lines(ContactPhone, ("contact_id", "number", "label"), phones)
             bulk.copy_lines(Contact.tags.through, ("contact_id", "tag_id"), tags)
