@@ -5,6 +5,8 @@ text, and the same problems for a bad row (which it hands to the per-row cleaner
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +14,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inyeon.dataio.imports import columns
+from inyeon.dataio.imports import columns, engine
+from inyeon.dataio.imports.chunks import RawChunk
 from inyeon.dataio.imports.clean import Options
 from inyeon.dataio.imports.engine import _merged, clean_rows
 from inyeon.dataio.imports.fingerprint import fingerprint, value_text
@@ -121,12 +124,34 @@ def per_row(plan: Plan, rows: Rows, prepare: bool) -> list[tuple[int, Any]]:
     return [(line, result) for line, _cells, result in clean_rows("contacts", plan, Options(), rows, prepare)]
 
 
+def clean_in_child(plan: Plan, rows: Rows, prepare: bool) -> tuple[columns.FastRows, Rows]:
+    """`columns.clean` in a process forked for it: Polars' threads do not survive a fork, so this
+    test process, which forks import workers in other tests, must never run Polars itself."""
+    return CHILD.apply(columns.clean, (plan, Options(), rows, prepare, contact_default_cells(), CONTACT_TAIL))
+
+
+CHILD: Any = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def child() -> Iterator[None]:
+    global CHILD
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        CHILD = pool
+        yield
+    CHILD = None
+
+
 def by_columns(plan: Plan, rows: Rows, prepare: bool) -> list[tuple[int, Any]]:
-    fast, slow = columns.clean(plan, Options(), rows, prepare, contact_default_cells(), CONTACT_TAIL)
+    fast, slow = clean_in_child(plan, rows, prepare)
     return [
         (line, result)
         for line, _cells, result in _merged(fast, clean_rows("contacts", plan, Options(), slow, prepare))
     ]
+
+
+def test_this_process_never_ran_polars() -> None:
+    assert not columns.started_here()
 
 
 @pytest.mark.parametrize("prepare", [False, True])
@@ -150,7 +175,7 @@ def test_common_rows_go_by_columns_and_the_others_by_row() -> None:
         (3, ["서연", "이", "lee@example.kr", "1990년 1월 2일"]),  # a Korean date: by row
         (4, ["하은", "박", "not an address", "1990-01-02"]),  # a bad e-mail: by row, with its problem
     ]
-    fast, slow = columns.clean(plan, Options(), rows, True, contact_default_cells(), CONTACT_TAIL)
+    fast, slow = clean_in_child(plan, rows, True)
     assert fast.lines == [2]
     assert [line for line, _cells in slow] == [3, 4]
     ((line, cells, data),) = fast.results()
@@ -188,3 +213,17 @@ def test_fingerprint_text_prefixes_every_value_with_its_length() -> None:
     assert value_text(["a;b"]) == "[1]3:a;b"
     assert value_text(dt.date(2024, 3, 5)) == "10:2024-03-05"
     assert fingerprint({"tags": ["a", "b"]}) != fingerprint({"tags": ["a;b"]})
+
+
+def clean_raw_in_worker(by_columns: bool) -> tuple[columns.FastRows | None, list[Any]]:
+    plan = [(0, "성", "family_name"), (1, "이름", "given_name"), (2, "이메일", "emails")]
+    engine._init_worker("contacts", plan, Options(), "ko", True, ("utf-8", ","), by_columns)
+    return engine._clean_raw_in_worker(RawChunk(1, "김,민수,kim@example.kr\n이,서연,bad\n".encode()))
+
+
+def test_workers_clean_by_columns_only_when_the_importing_process_never_ran_polars() -> None:
+    fast, slow = CHILD.apply(clean_raw_in_worker, (True,))
+    assert fast is not None and fast.lines == [2] and [line for line, _c, _r in slow] == [3]
+    fast, results = CHILD.apply(clean_raw_in_worker, (False,))
+    assert fast is None and [line for line, _c, _r in results] == [2, 3]
+    assert results[0][2]["display_name"] == "김민수" and isinstance(results[1][2], list)

@@ -11,12 +11,17 @@ way, whose prefix `phonenumbers` accepts; one tag; a birth date as 2024-03-05, 2
 The clean rows go back to the importing process as columns of text (`FastRows`), which cost far
 less to send between processes than a dict per row; `FastRows.results` there gives each row's
 clean values exactly as the per-row cleaner would.
+
+Polars' threads do not survive `fork`: a process forked from one that has run Polars hangs at its
+first Polars call. The importing process therefore never cleans by columns itself, and forks
+workers that do only while `started_here()` is false.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +64,14 @@ _SEPARATED_DATE = r"^([0-9]{4})[-./]([0-9]{1,2})[-./]([0-9]{1,2})\.?$"
 def _spaces() -> str:
     """Every character `str.strip()` strips."""
     return "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
+
+
+_RAN_IN: set[int] = set()  # the ids of the processes that have run Polars here
+
+
+def started_here() -> bool:
+    """Whether this process has run Polars (then its forked children must not)."""
+    return os.getpid() in _RAN_IN
 
 
 def can_clean(kind: str, plan: list[tuple[int, str, str]], options: Options) -> bool:
@@ -204,6 +217,7 @@ def clean(
     With `prepare`, each clean row that names somebody gets its COPY text as `contact_copy_text`
     builds it (`copy_columns` in order, `copy_defaults` for the columns the row has no value for).
     """
+    _RAN_IN.add(os.getpid())
     width = max(index for index, _header, _name in plan) + 1
     table = [cells if len(cells) >= width else cells + [""] * (width - len(cells)) for _line, cells in rows]
     names = [name for _index, _header, name in plan]

@@ -166,12 +166,15 @@ def _init_worker(
     language: str,
     prepare: bool,
     reading: tuple[str, str],
+    by_columns: bool,
 ) -> None:
     from django.utils import translation
 
     translation.activate(language)
     os.environ["POLARS_MAX_THREADS"] = "1"  # one worker process per core; read when Polars starts its threads
-    _worker.update(kind=kind, plan=plan, options=options, prepare=prepare, reading=reading)
+    _worker.update(
+        kind=kind, plan=plan, options=options, prepare=prepare, reading=reading, by_columns=by_columns
+    )
 
 
 def clean_rows(
@@ -213,7 +216,7 @@ def _clean_raw_in_worker(chunk: RawChunk) -> tuple[FastRows | None, Results]:
     rows = parse_chunk(chunk, encoding=encoding, delimiter=delimiter)
     kind, plan, options, prepare = (_worker[k] for k in ("kind", "plan", "options", "prepare"))
     fast = None
-    if rows and columns.can_clean(kind, plan, options):
+    if rows and _worker["by_columns"] and columns.can_clean(kind, plan, options):
         fast, rows = columns.clean(plan, options, rows, prepare, contact_default_cells(), CONTACT_TAIL)
     cleaned = clean_rows(kind, plan, options, rows, prepare)
     return fast, [(line, cells if isinstance(r, list) else None, r) for line, cells, r in cleaned]
@@ -408,7 +411,8 @@ def run_import(
         pool = multiprocessing.get_context("fork").Pool(
             settings.INYEON_IMPORT_WORKERS,
             _init_worker,
-            (kind, plan, spec.options, language, pipelined, reading),
+            # Polars run here before the fork would hang the workers (see imports.columns).
+            (kind, plan, spec.options, language, pipelined, reading, not columns.started_here()),
         )
         # The workers parse the file too: this process only cuts it into chunks of records.
         chunks = raw_chunks(path, delimiter=table.delimiter, header=spec.header, rows=CHUNK)
