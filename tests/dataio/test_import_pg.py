@@ -5,13 +5,14 @@ writes, and what it leaves behind when it fails, must be what the plain path wri
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 
 from inyeon.core.models import AuditLog
@@ -269,3 +270,45 @@ def test_a_large_import_refreshes_the_statistics_of_the_tables_it_filled(
     assert run(write_csv(tmp_path / "k.csv", ROWS), people.carol).created_count == 3
     after = last_analyzed()
     assert (after is not None and after != before) is refreshed
+
+
+def test_a_failed_statistics_refresh_leaves_the_import_done(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "ANALYZE_FROM", 1)
+
+    def refused(models: Any) -> None:  # as Django raises what PostgreSQL refuses
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(bulk, "analyze", refused)
+    job = run(write_csv(tmp_path / "k.csv", ROWS), people.carol)
+    assert job.status == JobStatus.DONE and job.created_count == 3
+    assert Contact.objects.count() == 3
+
+
+def test_a_failure_as_the_import_commits_fails_it_and_leaves_nothing(
+    people: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer has already taken the end of the input when the commit fails: it must report
+    the error, not wait for more input."""
+
+    def broken(self: Any) -> None:
+        raise OperationalError("could not write the audit rows")
+
+    monkeypatch.setattr(handlers.ContactHandler, "finish", broken)
+    path, raised = write_csv(tmp_path / "k.csv", ROWS), []
+
+    def importing() -> None:
+        try:
+            run(path, people.carol)
+        except OperationalError as exc:
+            raised.append(str(exc))
+        finally:
+            connection.close()  # this thread's own
+
+    importer = threading.Thread(target=importing, daemon=True)  # a hang fails the test, not the run
+    importer.start()
+    importer.join(120)
+    assert not importer.is_alive(), "the import hung after its commit failed"
+    assert raised == ["could not write the audit rows"]
+    assert Contact.objects.count() == 0

@@ -55,7 +55,7 @@ CHOICES = {
 LISTS = ("emails", "phones", "tags")
 FIELDS = {*TEXT, *CHOICES, *LISTS, "birth_date"}
 
-_PLAIN_EMAIL = "^" + n._PLAIN_EMAIL.pattern + "$"
+_PLAIN_EMAIL = "^" + n.PLAIN_EMAIL.pattern + "$"
 _KOREAN_MOBILE = r"^(01[016789])[-. ]?([0-9]{3,4})[-. ]?([0-9]{4})$"
 _SEPARATED_DATE = r"^([0-9]{4})[-./]([0-9]{1,2})[-./]([0-9]{1,2})\.?$"
 

@@ -11,6 +11,7 @@ transaction.
 from __future__ import annotations
 
 import csv
+import logging
 import multiprocessing
 import operator
 import os
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from inyeon.core.collector import cyclic_gc_paused
@@ -51,6 +52,8 @@ from inyeon.dataio.imports.readers import FileProblem, Table, open_table
 
 CHUNK = 5000
 PARALLEL_FROM = 20_000  # rows; below this, worker processes cost more than they save
+log = logging.getLogger(__name__)
+
 ANALYZE_FROM = 10_000  # new records; from this many, the filled tables' statistics are refreshed
 KEEP_ERRORS = 200  # errors kept on the job for the result page; all of them go to the error file
 
@@ -311,6 +314,15 @@ def _settle(handler: Handler, outcome: Outcome, strict: bool) -> bool:
     return False
 
 
+def _refresh_statistics(handler: Handler) -> None:
+    """Only an aid to the planner, after the import is committed: a failure here is logged, not
+    reported as a failed import."""
+    try:
+        bulk.analyze(handler.filled)
+    except DatabaseError:
+        log.warning("could not refresh the statistics of %s after an import", handler.filled, exc_info=True)
+
+
 class _Writer(threading.Thread):
     """The import's transaction on a connection of its own, fed the planned writes chunk by chunk.
 
@@ -328,19 +340,21 @@ class _Writer(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        ended = False  # whether the caller's end (None) has been taken from the queue
         try:
             with transaction.atomic():
                 while (batch := self.batches.get()) is not None:
                     self.handler.write(batch)
+                ended = True
                 if self.keep:
                     self.written = _settle(self.handler, self.outcome, self.strict)
                 else:
                     transaction.set_rollback(True)
             if self.written and self.outcome.created >= ANALYZE_FROM:
-                bulk.analyze(self.handler.filled)
+                _refresh_statistics(self.handler)
         except BaseException as exc:  # raised in the calling thread
             self.error = exc
-            while self.batches.get() is not None:  # so that the caller never waits on a full queue
+            while not ended and self.batches.get() is not None:  # the caller never waits on a full queue
                 pass
         finally:
             connection.close()

@@ -34,14 +34,14 @@ def text(value: str, max_length: int) -> str:
 
 # A strict subset of the addresses Django's validator accepts: what it matches needs no further
 # check; anything else goes through the validator itself.
-_PLAIN_EMAIL = re.compile(
+PLAIN_EMAIL = re.compile(
     r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 )
 
 
 def email(value: str) -> str:
     cleaned = value.strip().lower()
-    if len(cleaned) <= 254 and _PLAIN_EMAIL.fullmatch(cleaned):
+    if len(cleaned) <= 254 and PLAIN_EMAIL.fullmatch(cleaned):
         return cleaned
     try:
         validate_email(cleaned)
